@@ -51,4 +51,29 @@ void aio_bh_schedule_oneshot(QEMUBHFunc *cb, void *opaque);
 /* Main-thread-only helpers. */
 bool qemu_in_main_thread(void);
 
+/*
+ * Notes on the contract above:
+ * - qemu_init_main_loop() is idempotent; it makes the calling thread the main
+ *   thread, takes the BQL for it, owns glib's default context and ignores
+ *   SIGPIPE (sockets get EPIPE instead).
+ * - main_loop_wait() runs, in order: ready GSources, fd handlers, expired
+ *   timers, scheduled bottom halves. It blocks only when no BH is pending.
+ * - bql_lock() must not be called by a thread that already holds the BQL.
+ *   BQL_LOCK_GUARD() takes it only if not already held and releases what it
+ *   took at the end of the scope.
+ * - qemu_set_fd_handler(): call with the BQL held. A handler may remove or
+ *   replace itself (or another fd's handler) from inside its callback; a
+ *   handler added during dispatch is first polled on the next iteration.
+ * - Bottom halves: a BH scheduled from its own callback runs on the next
+ *   iteration. qemu_bh_delete() may be called from the BH's own callback;
+ *   a scheduled BH that is deleted does not run. Call delete/cancel from the
+ *   main thread (or with the BQL held).
+ */
+
+/* Internal to the main loop (util/async.c): run every BH scheduled before
+ * the call; returns true if any ran. */
+bool aio_bh_poll(void);
+/* Internal: true if a BH is scheduled (the next poll must not block). */
+bool aio_bh_pending(void);
+
 #endif

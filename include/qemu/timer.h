@@ -67,4 +67,27 @@ int64_t timerlist_deadline_ns(void);
 /* Run every expired timer. Returns true if any ran. */
 bool qemu_clock_run_all_timers(void);
 
+/* Whether the clock runs (and its timers fire); only VIRTUAL can stop. */
+bool qemu_clock_is_enabled(QEMUClockType type);
+/* Nanoseconds until the earliest timer on this clock (0 if already
+ * expired), -1 if none is pending or the clock is disabled. */
+int64_t qemu_clock_deadline_ns(QEMUClockType type);
+/* Run the expired timers of one clock. Returns true if any ran. */
+bool qemu_clock_run_timers(QEMUClockType type);
+
+/*
+ * Notes on the contract above:
+ * - VIRTUAL starts at 0 when first read and is enabled by default;
+ *   vm_start()/vm_stop() (system/runstate.h) enable and disable it. While
+ *   disabled it reads a constant and its timers neither fire nor bound the
+ *   poll timeout; re-enabled, it continues from that value.
+ * - timer_mod/timer_mod_anticipate/timer_del are safe from any thread; a
+ *   new earliest deadline wakes the main loop. Expiry times below 0 are
+ *   taken as 0, and ones that overflow ns as "never in practice".
+ * - Timers with the same expiry fire in the order they were armed.
+ * - A timer callback may re-arm, delete or free itself or any other timer.
+ *   A timer re-armed at or before the current time runs again in the same
+ *   pass (a periodic timer catching up).
+ */
+
 #endif

@@ -85,4 +85,58 @@ bool os_setup_signal_handling(Error **errp);
  * status for main(): 0 for a requested shutdown (guest or host). */
 int qemu_main_loop(void);
 
+/*
+ * Notes on the contract above:
+ * - The run state starts as "prelaunch". Call the functions below with the
+ *   BQL held, except the *_request() ones and qemu_system_killed(), which
+ *   are safe from any thread and (shutdown and killed) from signal handlers.
+ * - A shutdown request is served by qemu_main_loop(): the shutdown notifiers
+ *   run; then, with -no-shutdown and a cause other than host-qmp-quit,
+ *   host-signal or host-ui, the VM stops in state "shutdown" and the loop
+ *   keeps running; otherwise the exit notifiers run (most recently added
+ *   first, each once) and qemu_main_loop() returns 0. A host-signal exit
+ *   first prints "terminating on signal N[ from pid P (argv0)]".
+ * - With -no-reboot every reset request but subsystem-reset becomes a
+ *   shutdown request with the same cause, as in QEMU.
+ * - A served reset runs the reset handlers in registration order, then the
+ *   reset notifiers; a VM that is not running is left in "prelaunch".
+ * - Exit notifiers only run on an orderly exit through qemu_main_loop(). Code
+ *   that must undo something even on exit(1) (the stdio chardev restoring the
+ *   terminal) registers an atexit() handler as well.
+ */
+
+bool runstate_check(RunState state);
+/* Ask the main loop to vm_stop(state) (e.g. io-error, guest-panicked from a
+ * vCPU thread). Any thread. */
+void qemu_system_vmstop_request(RunState state);
+/* guest-shutdown, guest-reset and guest-panic: the guest asked for it. */
+bool shutdown_caused_by_guest(ShutdownCause cause);
+
+/* Called with (opaque, cause) when a shutdown, reset or powerdown request is
+ * served (cause is SHUTDOWN_CAUSE_NONE for powerdown). This is where QMP
+ * emits SHUTDOWN / RESET and the machine injects an ACPI power button. */
+typedef void QEMURequestNotifier(void *opaque, ShutdownCause cause);
+void qemu_register_shutdown_notifier(QEMURequestNotifier *fn, void *opaque);
+void qemu_register_reset_notifier(QEMURequestNotifier *fn, void *opaque);
+void qemu_register_powerdown_notifier(QEMURequestNotifier *fn, void *opaque);
+void qemu_unregister_request_notifier(QEMURequestNotifier *fn, void *opaque);
+
+/*
+ * VM start/stop. vm_stop() freezes the VIRTUAL clock, sets the state and
+ * calls the change-state handlers with running=false (the vCPU layer hooks
+ * in there); vm_start() does the reverse and sets "running". Both do
+ * nothing but set the state when the VM is already stopped / running.
+ */
+typedef void VMChangeStateHandler(void *opaque, bool running, RunState state);
+typedef struct VMChangeStateEntry VMChangeStateEntry;
+VMChangeStateEntry *qemu_add_vm_change_state_handler(VMChangeStateHandler *cb,
+                                                     void *opaque);
+void qemu_del_vm_change_state_handler(VMChangeStateEntry *e);
+void vm_start(void);
+void vm_stop(RunState state);
+
+/* Serve pending requests once; true with *status set if the loop must end.
+ * qemu_main_loop() is main_loop_wait() until this says so. */
+bool main_loop_should_exit(int *status);
+
 #endif
