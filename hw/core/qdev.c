@@ -396,18 +396,26 @@ void qdev_print_device_list(FILE *f)
 {
     GSList *list = object_class_get_list(TYPE_DEVICE, false);
 
+    bool any_printed = false;
+
     list = g_slist_sort(list, device_class_cmp);
     for (int cat = 0; cat < DEVICE_CATEGORY_MAX; cat++) {
-        if (cat) {
-            fprintf(f, "\n");
-        }
-        fprintf(f, "%s:\n", device_category_titles[cat]);
+        bool title_printed = false;
+
         for (GSList *l = list; l; l = l->next) {
             DeviceClass *dc = l->data;
 
-            if (dc->user_creatable && device_in_category(dc, cat)) {
-                qdev_print_devinfo(f, dc);
+            if (!dc->user_creatable || !device_in_category(dc, cat)) {
+                continue;
             }
+            /* As QEMU: a section only when it has devices, with a blank
+             * line between sections. */
+            if (!title_printed) {
+                fprintf(f, "%s%s:\n", any_printed ? "\n" : "",
+                        device_category_titles[cat]);
+                title_printed = any_printed = true;
+            }
+            qdev_print_devinfo(f, dc);
         }
     }
     g_slist_free(list);

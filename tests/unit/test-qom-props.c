@@ -671,36 +671,21 @@ static void test_class_introspection(void)
 
 /* ---- -device ---- */
 
+/* Only sections that have devices are printed, as QEMU does. */
 static void test_device_list(void)
 {
     g_autofree char *out = NULL;
 
     CAPTURE(out, qdev_print_device_list(f));
     g_assert_cmpstr(out, ==,
-        "Controller/Bridge/Hub devices:\n"
-        "\n"
-        "USB devices:\n"
-        "\n"
-        "Storage devices:\n"
-        "\n"
         "Network devices:\n"
         "name \"test-multi\", bus ISA\n"
         "name \"test-nic\", bus PCI, alias \"tnic\", desc \"Test NIC\"\n"
-        "\n"
-        "Input devices:\n"
-        "\n"
-        "Display devices:\n"
-        "\n"
-        "Sound devices:\n"
         "\n"
         "Misc devices:\n"
         "name \"test-dev\", desc \"A test device\"\n"
         "name \"test-multi\", bus ISA\n"
         "name \"Test-zz\"\n"
-        "\n"
-        "CPU devices:\n"
-        "\n"
-        "Watchdog devices:\n"
         "\n"
         "Uncategorized devices:\n"
         "name \"test-plain\"\n");
