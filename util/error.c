@@ -24,6 +24,10 @@ bool message_with_timestamp;
 static ErrorPrintHook print_hook;
 static void *print_hook_opaque;
 static char *cur_loc;
+/* QEMU prints a file location right after the program name, without a
+ * space ("qemu-system-x86_64:vm.cfg:3: ..."); a command-line one after
+ * ": ". */
+static bool cur_loc_is_file;
 
 static const char *const error_class_names[ERROR_CLASS__MAX] = {
     [ERROR_CLASS_GENERIC_ERROR] = "GenericError",
@@ -275,6 +279,7 @@ void loc_set_cmdline(const char *option, const char *arg)
 {
     g_free(cur_loc);
     cur_loc = arg ? g_strdup_printf("%s %s", option, arg) : g_strdup(option);
+    cur_loc_is_file = false;
 }
 
 void loc_set_file(const char *fname, int lineno)
@@ -282,12 +287,14 @@ void loc_set_file(const char *fname, int lineno)
     g_free(cur_loc);
     cur_loc = lineno ? g_strdup_printf("%s:%d", fname, lineno)
                      : g_strdup(fname);
+    cur_loc_is_file = true;
 }
 
 void loc_set_none(void)
 {
     g_free(cur_loc);
     cur_loc = NULL;
+    cur_loc_is_file = false;
 }
 
 const char *loc_current(void)
@@ -308,7 +315,8 @@ static void vreport(ReportType type, const char *fmt, va_list ap)
                                g_date_time_get_microsecond(now));
     }
     if (!print_hook && error_progname) {
-        g_string_append_printf(line, "%s: ", error_progname);
+        g_string_append_printf(line, cur_loc && cur_loc_is_file ? "%s:" : "%s: ",
+                               error_progname);
     }
     if (cur_loc) {
         g_string_append_printf(line, "%s: ", cur_loc);

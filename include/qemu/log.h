@@ -8,6 +8,8 @@
 #ifndef QEMU_LOG_H
 #define QEMU_LOG_H
 
+#include "qemu/error.h"
+
 #define CPU_LOG_TB_OUT_ASM  (1 << 0)
 #define CPU_LOG_TB_IN_ASM   (1 << 1)
 #define CPU_LOG_TB_OP       (1 << 2)
@@ -40,6 +42,11 @@ static inline bool qemu_loglevel_mask(int mask)
 
 /* Write to the log (stderr unless -D gave a file). Thread-safe. */
 void qemu_log(const char *fmt, ...) QEMU_PRINTF(1, 2);
+/* Hold the log for a multi-line dump (register state...): returns the
+ * stream to write to; qemu_log() from other threads waits until
+ * qemu_log_unlock(). Do not call qemu_log() while holding it. */
+FILE *qemu_log_lock(void);
+void qemu_log_unlock(FILE *f);
 
 #define qemu_log_mask(MASK, FMT, ...)                 \
     do {                                              \
@@ -53,13 +60,24 @@ void qemu_log(const char *fmt, ...) QEMU_PRINTF(1, 2);
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #endif
 
-/* "-d item1,item2": returns the mask, or 0 with *errp set on an unknown
- * item ("Unknown -d item 'foo'" hint lists them). "help" handled by caller
- * via qemu_print_log_usage(). */
+/*
+ * "-d item1,item2": returns the mask, or 0 with *errp set on an unknown or
+ * empty item ("Unknown -d item 'foo'", with a hint to use -d help).
+ * "all" selects every item; "trace:PATTERN" enables trace events (see
+ * trace_enable_events_noisily(), "trace:help" lists them and exits).
+ * "help" is not a log item: the caller checks for it first and prints
+ * qemu_print_log_usage(). (QEMU 7.2 itself reports no message for a bad
+ * item: it prints the usage to stdout and exits 1, also for "help".)
+ */
 int qemu_str_to_log_mask(const char *str, Error **errp);
+/* The "-d help" text, worded as QEMU's. */
 void qemu_print_log_usage(FILE *f);
+/* Set the -d mask (replaces the previous one). */
 void qemu_set_log(int log_flags);
-/* -D file: open (append/truncate per QEMU: truncate) the log file. */
+/* -D file: open (truncating, as QEMU does) the log file; later qemu_log()
+ * output goes there. One "%d" in the name becomes the process id; other
+ * '%' are refused ("Bad logfile format: x"). Failure to open: "Error
+ * opening logfile x: <strerror>". NULL or "" goes back to stderr. */
 bool qemu_set_log_filename(const char *filename, Error **errp);
 /* Flush and close the log file (at exit). */
 void qemu_log_close(void);
@@ -73,12 +91,24 @@ typedef struct TraceEvent {
     const char *name;
     bool enabled;
 } TraceEvent;
+/* Add an event to the registry (once; the struct must outlive it). */
 void trace_event_register(TraceEvent *ev);
 /* Enable (or with a leading '-', disable) every event matching the glob
- * pattern. Returns false with *errp set when no event matches. */
+ * pattern. Returns false with *errp set when no event matches ("trace
+ * event 'x' does not exist"). The pattern is remembered, so events
+ * registered later are switched too. */
 bool trace_enable_events(const char *pattern, Error **errp);
-/* Parse the -trace option's argument (pattern | enable=|events=|file=). */
+/* The command-line flavour, as QEMU: "help" (or "?") lists the events and
+ * exits 0; a plain name that matches nothing is a warning ("trace event
+ * 'x' does not exist"), a glob that matches nothing is silent. */
+void trace_enable_events_noisily(const char *pattern);
+/* Parse the -trace option's argument (pattern | enable=|events=|file=).
+ * events=FILE has one pattern per line; blank lines and lines starting
+ * with '#' are skipped; warnings name FILE:LINE. file=FILE is -D FILE.
+ * Errors: unknown keys ("Invalid parameter 'foo'"), an events file that
+ * cannot be read, a log file that cannot be opened. */
 bool trace_opt_parse(const char *optarg, Error **errp);
+/* Print the names of all registered events, one per line, sorted. */
 void trace_list_events(FILE *f);
 #define trace_event(ev, fmt, ...)                                      \
     do {                                                               \

@@ -42,15 +42,24 @@ typedef struct QemuOptsList {
  * Parse "params" into a new QemuOpts appended to "list".
  * "id=" sets the QemuOpts id (a second QemuOpts with the same id is an
  * error: "Duplicate ID 'x' for chardev"). ",," stands for a literal comma.
- * A first element without '=' is the value of list->implied_opt_name when
- * set; otherwise, when permit_abbrev... (kept for QEMU compatibility: a bare
- * "key" means key=on, "nokey" means key=off, for bool keys).
+ * With permit_abbrev, a first element without '=' is the value of
+ * list->implied_opt_name ("-m 512M" is size=512M).
+ * Any other element without '=' is a short-form bool, kept for QEMU
+ * compatibility: "key" means key=on, "nokey" means key=off (the _noisily
+ * variant warns that this is deprecated, as QEMU does).
+ * A key given twice in one string is refused ("Duplicate parameter 'x'"),
+ * except in lists without descriptors, which keep every occurrence for
+ * their consumer (-netdev user,hostfwd=...,hostfwd=...).
+ * In a merge_lists list every parse adds to the one QemuOpts; a key given
+ * again replaces the earlier value. A failed parse changes nothing.
  * Errors do not name the option; the caller's location (loc_set_cmdline)
  * adds "-drive foo=bar: " when reported.
  */
 QemuOpts *qemu_opts_parse(QemuOptsList *list, const char *params,
                           bool permit_abbrev, Error **errp);
-/* Like qemu_opts_parse, but reports the error and returns NULL. */
+/* Like qemu_opts_parse, but reports the error and returns NULL. A bare
+ * "help" or "?" in a list with descriptors prints qemu_opts_print_help()
+ * to stdout instead, and also returns NULL. */
 QemuOpts *qemu_opts_parse_noisily(QemuOptsList *list, const char *params,
                                   bool permit_abbrev);
 
@@ -73,7 +82,10 @@ typedef int (*qemu_opts_loopfunc)(void *opaque, QemuOpts *opts, Error **errp);
 int qemu_opts_foreach(QemuOptsList *list, qemu_opts_loopfunc func,
                       void *opaque, Error **errp);
 
-/* Set / get. Getters return the default when the key is absent. */
+/* Set / get. qemu_opt_set replaces any earlier value of the key; the
+ * value is checked as when parsed. Getters return the last value, or the
+ * default when the key is absent (def_value_str is never applied); a
+ * value that does not parse as the type asked for also gives the default. */
 bool qemu_opt_set(QemuOpts *opts, const char *name, const char *value,
                   Error **errp);
 bool qemu_opt_set_bool(QemuOpts *opts, const char *name, bool val,
@@ -95,6 +107,9 @@ typedef int (*qemu_opt_loopfunc)(void *opaque, const char *name,
                                  const char *value, Error **errp);
 int qemu_opt_foreach(QemuOpts *opts, qemu_opt_loopfunc func, void *opaque,
                      Error **errp);
+/* True when the options hold a bare "help" or "?" (lists without
+ * descriptors keep it as help=on for their consumer to act on). */
+bool qemu_opt_has_help_opt(QemuOpts *opts);
 
 /* Render back to "id=x,key=value,..." (commas doubled), caller frees. */
 char *qemu_opts_to_string(QemuOpts *opts);
