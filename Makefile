@@ -1,6 +1,6 @@
 # Keel's top-level Makefile: the commands a user types.
 #   make          build (configures build/ on first use)
-#   make check    build and run every test suite (and the ASan+UBSan unit run)
+#   make check    build and run every test suite, in build/ and again under ASan+UBSan
 #   make demo     build and boot the default guest
 #   make install  install the binaries (PREFIX via ./configure --prefix)
 # Each target first makes sure the Debian packages it needs are present.
@@ -30,7 +30,7 @@ $(SAN_BUILD)/build.ninja: | deps
 
 check: build $(SAN_BUILD)/build.ninja
 	ninja -C $(SAN_BUILD)
-	./scripts/run-tests.py $(BUILD):all $(SAN_BUILD):unit
+	./scripts/run-tests.py $(BUILD):all $(SAN_BUILD):all
 
 check-unit: build
 	./scripts/run-tests.py $(BUILD):unit
