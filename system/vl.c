@@ -1324,6 +1324,7 @@ int main(int argc, char **argv)
 
     vl_create_objects();
     vl_create_chardevs();
+    qemu_chr_register_qdev_property();
     if (!machine_run_board_init(ms, &err)) {
         vl_fail(err);
     }

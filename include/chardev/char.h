@@ -152,4 +152,11 @@ bool qemu_chr_fe_backend_open(CharBackend *be);
 /* Give this mux frontend the input focus (no-op on a plain chardev). */
 void qemu_chr_fe_take_focus(CharBackend *be);
 
+/*
+ * Make DEFINE_PROP_CHR properties resolve chardev ids: "chardev=ID" binds
+ * the device's CharBackend to that chardev ("" leaves it unconnected).
+ * Called once at start-up, before any device is created.
+ */
+void qemu_chr_register_qdev_property(void);
+
 #endif
