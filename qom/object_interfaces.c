@@ -47,15 +47,56 @@ static ObjectClass *user_creatable_class(const char *type, Error **errp)
     return oc;
 }
 
-static bool kv_key_is_reserved(const char *key)
+bool object_kv_check_id(const char *id, Error **errp)
 {
-    return !strcmp(key, "qom-type") || !strcmp(key, "id");
+    ERRP_GUARD();   /* for error_append_hint */
+
+    if (!object_id_wellformed(id)) {
+        error_setg(errp, "Parameter 'id' expects an identifier");
+        error_append_hint(errp, "Identifiers consist of letters, digits, "
+                          "'-', '.', '_', starting with a letter.\n");
+        return false;
+    }
+    return true;
 }
+
+bool object_kv_apply(Object *obj, const char *const *kv,
+                     const char *const *reserved, Error **errp)
+{
+    for (int i = 0; kv && kv[i] && kv[i + 1]; i += 2) {
+        if (!g_strv_contains(reserved, kv[i]) &&
+            !object_property_parse(obj, kv[i], kv[i + 1], errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static int collect_opt(void *opaque, const char *name, const char *value,
+                       Error **errp)
+{
+    GPtrArray *kv = opaque;
+
+    g_ptr_array_add(kv, (gpointer)name);
+    g_ptr_array_add(kv, (gpointer)value);
+    return 0;
+}
+
+GPtrArray *object_kv_from_opts(QemuOpts *opts)
+{
+    GPtrArray *kv = g_ptr_array_new();
+
+    qemu_opt_foreach(opts, collect_opt, kv, NULL);
+    g_ptr_array_add(kv, NULL);
+    return kv;
+}
+
+/* Keys of -object that are not properties of the object. */
+static const char *const object_reserved_keys[] = { "qom-type", "id", NULL };
 
 Object *user_creatable_add_kv(const char *type, const char *id,
                               const char *const *kv, Error **errp)
 {
-    ERRP_GUARD();   /* for error_append_hint */
     ObjectClass *oc;
     Object *obj, *objects;
 
@@ -71,15 +112,12 @@ Object *user_creatable_add_kv(const char *type, const char *id,
         error_setg(errp, "Parameter 'id' is missing");
         return NULL;
     }
-    if (!object_id_wellformed(id)) {
-        error_setg(errp, "Parameter 'id' expects an identifier");
-        error_append_hint(errp, "Identifiers consist of letters, digits, "
-                          "'-', '.', '_', starting with a letter.\n");
+    if (!object_kv_check_id(id, errp)) {
         return NULL;
     }
     /* Check every key before creating anything. */
     for (int i = 0; kv && kv[i] && kv[i + 1]; i += 2) {
-        if (!kv_key_is_reserved(kv[i]) &&
+        if (!g_strv_contains(object_reserved_keys, kv[i]) &&
             !object_class_property_find(oc, kv[i])) {
             error_setg(errp, "Invalid parameter '%s'", kv[i]);
             return NULL;
@@ -92,12 +130,9 @@ Object *user_creatable_add_kv(const char *type, const char *id,
     }
 
     obj = object_new_with_class(oc);
-    for (int i = 0; kv && kv[i] && kv[i + 1]; i += 2) {
-        if (!kv_key_is_reserved(kv[i]) &&
-            !object_property_parse(obj, kv[i], kv[i + 1], errp)) {
-            object_unref(obj);
-            return NULL;
-        }
+    if (!object_kv_apply(obj, kv, object_reserved_keys, errp)) {
+        object_unref(obj);
+        return NULL;
     }
     /* In the tree before complete, so complete may look itself up. */
     object_property_add_child(objects, id, obj, &error_abort);
@@ -109,22 +144,10 @@ Object *user_creatable_add_kv(const char *type, const char *id,
     return obj;
 }
 
-static int collect_opt(void *opaque, const char *name, const char *value,
-                       Error **errp)
-{
-    GPtrArray *kv = opaque;
-
-    g_ptr_array_add(kv, (gpointer)name);
-    g_ptr_array_add(kv, (gpointer)value);
-    return 0;
-}
-
 Object *user_creatable_add_opts(QemuOpts *opts, Error **errp)
 {
-    g_autoptr(GPtrArray) kv = g_ptr_array_new();
+    g_autoptr(GPtrArray) kv = object_kv_from_opts(opts);
 
-    qemu_opt_foreach(opts, collect_opt, kv, NULL);
-    g_ptr_array_add(kv, NULL);
     return user_creatable_add_kv(qemu_opt_get(opts, "qom-type"),
                                  qemu_opts_id(opts),
                                  (const char *const *)kv->pdata, errp);

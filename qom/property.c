@@ -53,8 +53,7 @@ void object_class_property_foreach(ObjectClass *klass,
     }
 }
 
-/* Store the low "size" bytes of v into an integer field. */
-static void field_store(void *field, unsigned size, uint64_t v)
+void object_property_store_int(void *field, unsigned size, uint64_t v)
 {
     switch (size) {
     case 1:
@@ -72,7 +71,7 @@ static void field_store(void *field, unsigned size, uint64_t v)
     }
 }
 
-static uint64_t field_load_u(const void *field, unsigned size)
+uint64_t object_property_load_uint(const void *field, unsigned size)
 {
     switch (size) {
     case 1:
@@ -86,7 +85,7 @@ static uint64_t field_load_u(const void *field, unsigned size)
     }
 }
 
-static int64_t field_load_i(const void *field, unsigned size)
+int64_t object_property_load_int(const void *field, unsigned size)
 {
     switch (size) {
     case 1:
@@ -113,10 +112,11 @@ static void prop_init_default(Property *prop, void *opaque)
         *(bool *)field = prop->defval.u != 0;
         break;
     case PROP_KIND_UINT:
-        field_store(field, prop->info->size, prop->defval.u);
+        object_property_store_int(field, prop->info->size, prop->defval.u);
         break;
     case PROP_KIND_INT:
-        field_store(field, prop->info->size, (uint64_t)prop->defval.i);
+        object_property_store_int(field, prop->info->size,
+                                  (uint64_t)prop->defval.i);
         break;
     case PROP_KIND_STRING:
         g_free(*(char **)field);
@@ -198,16 +198,30 @@ char *object_property_print(Object *obj, const char *name, Error **errp)
     return prop ? prop->info->print(obj, prop) : NULL;
 }
 
+/*
+ * The property name of obj, if its kind is kind: for_set says whether it is
+ * about to be set (which the class may refuse). Fails with QEMU's messages.
+ */
+static Property *prop_of_kind(Object *obj, const char *name, PropertyKind kind,
+                              bool for_set, Error **errp)
+{
+    Property *prop = for_set ? prop_for_set(obj, name, errp)
+                             : prop_for_get(obj, name, errp);
+
+    if (prop && prop->info->kind != kind) {
+        prop_kind_mismatch(prop, prop->info->name, errp);
+        return NULL;
+    }
+    return prop;
+}
+
 bool object_property_set_bool(Object *obj, const char *name, bool value,
                               Error **errp)
 {
-    Property *prop = prop_for_set(obj, name, errp);
+    Property *prop = prop_of_kind(obj, name, PROP_KIND_BOOL, true, errp);
 
     if (!prop) {
         return false;
-    }
-    if (prop->info->kind != PROP_KIND_BOOL) {
-        return prop_kind_mismatch(prop, prop->info->name, errp);
     }
     *(bool *)object_property_field(obj, prop) = value;
     return true;
@@ -231,72 +245,65 @@ static bool prop_range_error(Object *obj, Property *prop, const char *val,
     return false;
 }
 
-bool object_property_set_uint(Object *obj, const char *name, uint64_t value,
-                              Error **errp)
+/*
+ * Set an integer property from v, which is an int64_t if is_signed and a
+ * uint64_t otherwise; either kind of integer property takes either, if the
+ * value is in its range.
+ */
+static bool prop_set_integer(Object *obj, const char *name, uint64_t v,
+                             bool is_signed, Error **errp)
 {
     Property *prop = prop_for_set(obj, name, errp);
     const PropertyInfo *info;
+    bool negative = is_signed && (int64_t)v < 0;
+    bool in_range;
     char buf[32];
 
     if (!prop) {
         return false;
     }
     info = prop->info;
-    snprintf(buf, sizeof(buf), "%" PRIu64, value);
     if (info->kind == PROP_KIND_UINT) {
-        if (value > info->umax) {
-            return prop_range_error(obj, prop, buf, errp);
-        }
+        in_range = !negative && v <= info->umax;
     } else if (info->kind == PROP_KIND_INT) {
-        if (value > (uint64_t)info->imax) {
-            return prop_range_error(obj, prop, buf, errp);
-        }
+        in_range = negative ? (int64_t)v >= info->imin
+                            : v <= (uint64_t)info->imax;
     } else {
         return prop_kind_mismatch(prop, info->name, errp);
     }
-    field_store(object_property_field(obj, prop), info->size, value);
+    if (!in_range) {
+        if (is_signed) {
+            snprintf(buf, sizeof(buf), "%" PRId64, (int64_t)v);
+        } else {
+            snprintf(buf, sizeof(buf), "%" PRIu64, v);
+        }
+        return prop_range_error(obj, prop, buf, errp);
+    }
+    object_property_store_int(object_property_field(obj, prop), info->size,
+                              v);
     return true;
+}
+
+bool object_property_set_uint(Object *obj, const char *name, uint64_t value,
+                              Error **errp)
+{
+    return prop_set_integer(obj, name, value, false, errp);
 }
 
 bool object_property_set_int(Object *obj, const char *name, int64_t value,
                              Error **errp)
 {
-    Property *prop = prop_for_set(obj, name, errp);
-    const PropertyInfo *info;
-    char buf[32];
-
-    if (!prop) {
-        return false;
-    }
-    info = prop->info;
-    snprintf(buf, sizeof(buf), "%" PRId64, value);
-    if (info->kind == PROP_KIND_INT) {
-        if (value < info->imin || value > info->imax) {
-            return prop_range_error(obj, prop, buf, errp);
-        }
-    } else if (info->kind == PROP_KIND_UINT) {
-        if (value < 0 || (uint64_t)value > info->umax) {
-            return prop_range_error(obj, prop, buf, errp);
-        }
-    } else {
-        return prop_kind_mismatch(prop, info->name, errp);
-    }
-    field_store(object_property_field(obj, prop), info->size,
-                (uint64_t)value);
-    return true;
+    return prop_set_integer(obj, name, (uint64_t)value, true, errp);
 }
 
 bool object_property_set_str(Object *obj, const char *name,
                              const char *value, Error **errp)
 {
-    Property *prop = prop_for_set(obj, name, errp);
+    Property *prop = prop_of_kind(obj, name, PROP_KIND_STRING, true, errp);
     char **field;
 
     if (!prop) {
         return false;
-    }
-    if (prop->info->kind != PROP_KIND_STRING) {
-        return prop_kind_mismatch(prop, prop->info->name, errp);
     }
     field = object_property_field(obj, prop);
     g_free(*field);
@@ -307,15 +314,12 @@ bool object_property_set_str(Object *obj, const char *name,
 bool object_property_set_link(Object *obj, const char *name, Object *value,
                               Error **errp)
 {
-    Property *prop = prop_for_set(obj, name, errp);
+    Property *prop = prop_of_kind(obj, name, PROP_KIND_LINK, true, errp);
     Object **field;
     Object *old;
 
     if (!prop) {
         return false;
-    }
-    if (prop->info->kind != PROP_KIND_LINK) {
-        return prop_kind_mismatch(prop, prop->info->name, errp);
     }
     if (value && prop->link_type &&
         !object_dynamic_cast(value, prop->link_type)) {
@@ -330,84 +334,56 @@ bool object_property_set_link(Object *obj, const char *name, Object *value,
 
 bool object_property_get_bool(Object *obj, const char *name, Error **errp)
 {
+    Property *prop = prop_of_kind(obj, name, PROP_KIND_BOOL, false, errp);
+
+    return prop && *(bool *)object_property_field(obj, prop);
+}
+
+/* An integer property of either kind, as the 64 bits of its value. */
+static uint64_t prop_get_integer(Object *obj, const char *name, Error **errp)
+{
     Property *prop = prop_for_get(obj, name, errp);
+    void *field;
 
     if (!prop) {
-        return false;
+        return 0;
     }
-    if (prop->info->kind != PROP_KIND_BOOL) {
-        return prop_kind_mismatch(prop, prop->info->name, errp);
+    field = object_property_field(obj, prop);
+    switch (prop->info->kind) {
+    case PROP_KIND_UINT:
+        return object_property_load_uint(field, prop->info->size);
+    case PROP_KIND_INT:
+        return (uint64_t)object_property_load_int(field, prop->info->size);
+    default:
+        prop_kind_mismatch(prop, prop->info->name, errp);
+        return 0;
     }
-    return *(bool *)object_property_field(obj, prop);
 }
 
 uint64_t object_property_get_uint(Object *obj, const char *name,
                                   Error **errp)
 {
-    Property *prop = prop_for_get(obj, name, errp);
-    void *field;
-
-    if (!prop) {
-        return 0;
-    }
-    field = object_property_field(obj, prop);
-    switch (prop->info->kind) {
-    case PROP_KIND_UINT:
-        return field_load_u(field, prop->info->size);
-    case PROP_KIND_INT:
-        return (uint64_t)field_load_i(field, prop->info->size);
-    default:
-        prop_kind_mismatch(prop, prop->info->name, errp);
-        return 0;
-    }
+    return prop_get_integer(obj, name, errp);
 }
 
 int64_t object_property_get_int(Object *obj, const char *name, Error **errp)
 {
-    Property *prop = prop_for_get(obj, name, errp);
-    void *field;
-
-    if (!prop) {
-        return 0;
-    }
-    field = object_property_field(obj, prop);
-    switch (prop->info->kind) {
-    case PROP_KIND_UINT:
-        return (int64_t)field_load_u(field, prop->info->size);
-    case PROP_KIND_INT:
-        return field_load_i(field, prop->info->size);
-    default:
-        prop_kind_mismatch(prop, prop->info->name, errp);
-        return 0;
-    }
+    return (int64_t)prop_get_integer(obj, name, errp);
 }
 
 char *object_property_get_str(Object *obj, const char *name, Error **errp)
 {
-    Property *prop = prop_for_get(obj, name, errp);
+    Property *prop = prop_of_kind(obj, name, PROP_KIND_STRING, false, errp);
 
-    if (!prop) {
-        return NULL;
-    }
-    if (prop->info->kind != PROP_KIND_STRING) {
-        prop_kind_mismatch(prop, prop->info->name, errp);
-        return NULL;
-    }
-    return g_strdup(*(char **)object_property_field(obj, prop));
+    return prop ? g_strdup(*(char **)object_property_field(obj, prop))
+                : NULL;
 }
 
 Object *object_property_get_link(Object *obj, const char *name, Error **errp)
 {
-    Property *prop = prop_for_get(obj, name, errp);
+    Property *prop = prop_of_kind(obj, name, PROP_KIND_LINK, false, errp);
 
-    if (!prop) {
-        return NULL;
-    }
-    if (prop->info->kind != PROP_KIND_LINK) {
-        prop_kind_mismatch(prop, prop->info->name, errp);
-        return NULL;
-    }
-    return *(Object **)object_property_field(obj, prop);
+    return prop ? *(Object **)object_property_field(obj, prop) : NULL;
 }
 
 /* ---- introspection and help ---- */

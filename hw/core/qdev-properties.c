@@ -65,105 +65,63 @@ static const char *prop_int_ctype(const PropertyInfo *info)
     return info->size == 4 ? "int32_t" : "int64_t";
 }
 
-static void prop_store(void *field, unsigned size, uint64_t v)
-{
-    switch (size) {
-    case 1:
-        *(uint8_t *)field = v;
-        break;
-    case 2:
-        *(uint16_t *)field = v;
-        break;
-    case 4:
-        *(uint32_t *)field = v;
-        break;
-    default:
-        *(uint64_t *)field = v;
-        break;
-    }
-}
-
-static bool prop_parse_uint(Object *obj, Property *prop, const char *value,
-                            Error **errp)
+/*
+ * Any integer type: the width is info->size and the signedness info->kind.
+ * Like QEMU, any base is accepted, and for unsigned types "-1" wraps
+ * (so only uint64 accepts it).
+ */
+static bool prop_parse_integer(Object *obj, Property *prop, const char *value,
+                               Error **errp)
 {
     const PropertyInfo *info = prop->info;
-    unsigned long long v;
-    char *end;
-
-    /* Like QEMU: any base, and "-1" wraps (accepted only for uint64). */
-    errno = 0;
-    v = strtoull(value, &end, 0);
-    if (!*value || *end || errno) {
-        error_setg(errp, "Parameter '%s' expects integer", prop->name);
-        return false;
-    }
-    if (v > info->umax) {
-        error_setg(errp, "Parameter '%s' expects %s", prop->name,
-                   prop_int_ctype(info));
-        return false;
-    }
-    prop_store(object_property_field(obj, prop), info->size, v);
-    return true;
-}
-
-static char *prop_print_uint(Object *obj, Property *prop)
-{
-    void *field = object_property_field(obj, prop);
+    bool in_range;
     uint64_t v;
-
-    switch (prop->info->size) {
-    case 1:
-        v = *(uint8_t *)field;
-        break;
-    case 2:
-        v = *(uint16_t *)field;
-        break;
-    case 4:
-        v = *(uint32_t *)field;
-        break;
-    default:
-        v = *(uint64_t *)field;
-        break;
-    }
-    return g_strdup_printf("%" PRIu64, v);
-}
-
-static bool prop_parse_int(Object *obj, Property *prop, const char *value,
-                           Error **errp)
-{
-    const PropertyInfo *info = prop->info;
-    long long v;
     char *end;
 
     errno = 0;
-    v = strtoll(value, &end, 0);
+    if (info->kind == PROP_KIND_INT) {
+        long long sv = strtoll(value, &end, 0);
+
+        in_range = sv >= info->imin && sv <= info->imax;
+        v = (uint64_t)sv;
+    } else {
+        unsigned long long uv = strtoull(value, &end, 0);
+
+        in_range = uv <= info->umax;
+        v = uv;
+    }
     if (!*value || *end || errno) {
         error_setg(errp, "Parameter '%s' expects integer", prop->name);
         return false;
     }
-    if (v < info->imin || v > info->imax) {
+    if (!in_range) {
         error_setg(errp, "Parameter '%s' expects %s", prop->name,
                    prop_int_ctype(info));
         return false;
     }
-    prop_store(object_property_field(obj, prop), info->size, (uint64_t)v);
+    object_property_store_int(object_property_field(obj, prop), info->size,
+                              v);
     return true;
 }
 
-static char *prop_print_int(Object *obj, Property *prop)
+static char *prop_print_integer(Object *obj, Property *prop)
 {
     void *field = object_property_field(obj, prop);
 
-    if (prop->info->size == 4) {
-        return g_strdup_printf("%" PRId32, *(int32_t *)field);
+    if (prop->info->kind == PROP_KIND_INT) {
+        return g_strdup_printf("%" PRId64,
+                               object_property_load_int(field,
+                                                        prop->info->size));
     }
-    return g_strdup_printf("%" PRId64, *(int64_t *)field);
+    return g_strdup_printf("%" PRIu64,
+                           object_property_load_uint(field, prop->info->size));
 }
 
 #define UINT_PROP_INFO(_name, _ctype, _max)                             \
     {                                                                   \
         .name = _name, .kind = PROP_KIND_UINT, .size = sizeof(_ctype),  \
-        .umax = _max, .parse = prop_parse_uint, .print = prop_print_uint \
+        .umax = _max, .parse = prop_parse_integer,                      \
+        .print = prop_print_integer                                     \
     }
 
 const PropertyInfo qdev_prop_uint8 = UINT_PROP_INFO("uint8", uint8_t,
@@ -178,13 +136,13 @@ const PropertyInfo qdev_prop_uint64 = UINT_PROP_INFO("uint64", uint64_t,
 const PropertyInfo qdev_prop_int32 = {
     .name = "int32", .kind = PROP_KIND_INT, .size = sizeof(int32_t),
     .imin = INT32_MIN, .imax = INT32_MAX,
-    .parse = prop_parse_int, .print = prop_print_int,
+    .parse = prop_parse_integer, .print = prop_print_integer,
 };
 
 const PropertyInfo qdev_prop_int64 = {
     .name = "int64", .kind = PROP_KIND_INT, .size = sizeof(int64_t),
     .imin = INT64_MIN, .imax = INT64_MAX,
-    .parse = prop_parse_int, .print = prop_print_int,
+    .parse = prop_parse_integer, .print = prop_print_integer,
 };
 
 /* ---- size ---- */
@@ -273,7 +231,7 @@ static bool prop_parse_size(Object *obj, Property *prop, const char *value,
 const PropertyInfo qdev_prop_size = {
     .name = "size", .kind = PROP_KIND_UINT, .size = sizeof(uint64_t),
     .umax = UINT64_MAX,
-    .parse = prop_parse_size, .print = prop_print_uint,
+    .parse = prop_parse_size, .print = prop_print_integer,
 };
 
 /* ---- string ---- */

@@ -7,6 +7,7 @@
 #include "qemu/osdep.h"
 #include "hw/qdev-core.h"
 #include "hw/qdev-properties.h"
+#include "qom/object_interfaces.h"
 
 static const char *const device_category_titles[DEVICE_CATEGORY_MAX] = {
     [DEVICE_CATEGORY_BRIDGE] = "Controller/Bridge/Hub devices",
@@ -251,16 +252,14 @@ DeviceClass *qdev_get_device_class(const char *driver,
     return dc;
 }
 
-static bool kv_key_is_reserved(const char *key)
-{
-    return !strcmp(key, "driver") || !strcmp(key, "id") ||
-           !strcmp(key, "bus");
-}
+/* Keys of -device that are not properties of the device. */
+static const char *const device_reserved_keys[] = {
+    "driver", "id", "bus", NULL
+};
 
 DeviceState *qdev_device_add_kv(const char *driver, const char *id,
                                 const char *const *kv, Error **errp)
 {
-    ERRP_GUARD();   /* for error_append_hint */
     DeviceClass *dc;
     DeviceState *dev;
     Object *parent;
@@ -281,10 +280,7 @@ DeviceState *qdev_device_add_kv(const char *driver, const char *id,
         }
     }
     if (id) {
-        if (!object_id_wellformed(id)) {
-            error_setg(errp, "Parameter 'id' expects an identifier");
-            error_append_hint(errp, "Identifiers consist of letters, digits, "
-                              "'-', '.', '_', starting with a letter.\n");
+        if (!object_kv_check_id(id, errp)) {
             return NULL;
         }
         parent = qdev_get_peripheral();
@@ -303,13 +299,8 @@ DeviceState *qdev_device_add_kv(const char *driver, const char *id,
     object_property_add_child(parent, name, OBJECT(dev), &error_abort);
     object_unref(dev);   /* the tree holds it from now on */
 
-    for (int i = 0; kv && kv[i] && kv[i + 1]; i += 2) {
-        if (kv_key_is_reserved(kv[i])) {
-            continue;
-        }
-        if (!object_property_parse(OBJECT(dev), kv[i], kv[i + 1], errp)) {
-            goto fail;
-        }
+    if (!object_kv_apply(OBJECT(dev), kv, device_reserved_keys, errp)) {
+        goto fail;
     }
     if (!qdev_realize(dev, NULL, errp)) {
         goto fail;
@@ -321,22 +312,10 @@ fail:
     return NULL;
 }
 
-static int qdev_collect_opt(void *opaque, const char *name, const char *value,
-                            Error **errp)
-{
-    GPtrArray *kv = opaque;
-
-    g_ptr_array_add(kv, (gpointer)name);
-    g_ptr_array_add(kv, (gpointer)value);
-    return 0;
-}
-
 DeviceState *qdev_device_add_from_opts(QemuOpts *opts, Error **errp)
 {
-    g_autoptr(GPtrArray) kv = g_ptr_array_new();
+    g_autoptr(GPtrArray) kv = object_kv_from_opts(opts);
 
-    qemu_opt_foreach(opts, qdev_collect_opt, kv, NULL);
-    g_ptr_array_add(kv, NULL);
     return qdev_device_add_kv(qemu_opt_get(opts, "driver"),
                               qemu_opts_id(opts),
                               (const char *const *)kv->pdata, errp);

@@ -94,6 +94,14 @@ static inline void *object_property_field(Object *obj, const Property *prop)
 }
 
 /*
+ * The integer field of size bytes (1, 2, 4 or 8; PropertyInfo.size):
+ * store the low size bytes of v, or load it zero- or sign-extended.
+ */
+void object_property_store_int(void *field, unsigned size, uint64_t v);
+uint64_t object_property_load_uint(const void *field, unsigned size);
+int64_t object_property_load_int(const void *field, unsigned size);
+
+/*
  * DEFINE_PROP(name, State, field, info, type, extra...): the generic entry;
  * type must match the field's C type (checked at compile time). Extra
  * designated initializers may follow (.description = "...").

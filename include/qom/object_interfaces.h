@@ -36,6 +36,22 @@ bool user_creatable_can_be_deleted(Object *obj);
  * array of alternating keys and values ("qom-type" and "id" are skipped).
  * Returns the object, owned by the tree, or NULL.
  */
+/*
+ * Helpers for creating an object from key/value pairs (-object, -device).
+ * kv is NULL or a NULL-terminated array of key, value, key, value...
+ *
+ * object_kv_check_id: fail with QEMU's "Parameter 'id' expects an
+ * identifier" (and its hint) unless id is well-formed.
+ * object_kv_apply: object_property_parse() each pair whose key is not in
+ * the NULL-terminated array reserved; stops at the first error.
+ * object_kv_from_opts: the options of opts as such a kv array (the
+ * GPtrArray's pdata); the strings belong to opts.
+ */
+bool object_kv_check_id(const char *id, Error **errp);
+bool object_kv_apply(Object *obj, const char *const *kv,
+                     const char *const *reserved, Error **errp);
+GPtrArray *object_kv_from_opts(QemuOpts *opts);
+
 Object *user_creatable_add_kv(const char *type, const char *id,
                               const char *const *kv, Error **errp);
 /* -object: the type from the "qom-type" key (the implied key), the id
