@@ -5,74 +5,12 @@ wires them: -chardev backends (socket, pty, file), -serial, -monitor,
 Prints TAP. Needs KEEL_BUILD_DIR (the meson build directory)."""
 
 import os
-import select
-import shutil
-import signal
 import socket
-import subprocess
 import sys
-import tempfile
-import time
 
-BIN = os.path.join(os.environ.get("KEEL_BUILD_DIR", "build"),
-                   "qemu-system-x86_64")
-PROG = "qemu-system-x86_64"
-TIMEOUT = 20
-
-
-class Keel:
-    """A running emulator with pipes on stdin/stdout/stderr."""
-
-    def __init__(self, *args):
-        self.p = subprocess.Popen([BIN, *args], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE)
-        self.out = b""
-
-    def send(self, data):
-        self.p.stdin.write(data)
-        self.p.stdin.flush()
-
-    def read_until(self, text, timeout=TIMEOUT):
-        """Read stdout until text appears; returns everything read."""
-        deadline = time.monotonic() + timeout
-        fd = self.p.stdout.fileno()
-        while text.encode() not in self.out:
-            left = deadline - time.monotonic()
-            assert left > 0, f"timeout waiting for {text!r}: {self.out!r}"
-            r, _, _ = select.select([fd], [], [], left)
-            if r:
-                chunk = os.read(fd, 4096)
-                assert chunk, f"EOF waiting for {text!r}: {self.out!r}"
-                self.out += chunk
-        return self.out.decode(errors="replace")
-
-    def wait(self, timeout=TIMEOUT):
-        out, err = self.p.communicate(timeout=timeout)
-        self.out += out
-        return self.p.returncode, err.decode(errors="replace")
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.send_signal(signal.SIGTERM)
-            try:
-                self.p.communicate(timeout=TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.communicate()
-
-
-def run(*args):
-    p = subprocess.run([BIN, *args], stdin=subprocess.DEVNULL,
-                       capture_output=True, text=True, timeout=TIMEOUT)
-    return p.returncode, p.stdout, p.stderr
-
-
-def wait_for(cond, timeout=TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while not cond():
-        assert time.monotonic() < deadline, "timeout"
-        time.sleep(0.05)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from keeltest import (  # noqa: E402
+    PROG, TIMEOUT, Keel, main, run, tests_of, wait_for)
 
 
 # --- the tests -----------------------------------------------------------
@@ -207,28 +145,5 @@ def test_chardev_errors(tmp):
         "accept value 'foo'\n", err
 
 
-TESTS = [v for k, v in globals().items()
-         if k.startswith("test_") and callable(v)]
-
-
-def main():
-    print(f"1..{len(TESTS)}")
-    failed = 0
-    for n, t in enumerate(TESTS, 1):
-        tmp = tempfile.mkdtemp(prefix="keel-chardev-")
-        try:
-            t(tmp)
-            print(f"ok {n} - {t.__name__[5:]}")
-        except Exception as e:  # report and go on with the next test
-            failed += 1
-            print(f"not ok {n} - {t.__name__[5:]}")
-            for line in repr(e).splitlines():
-                print(f"# {line}")
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        sys.stdout.flush()
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(tests_of(globals()), tmp_prefix='keel-chardev-'))

@@ -10,30 +10,15 @@ import subprocess
 import sys
 import time
 
-BIN = os.path.join(os.environ.get("KEEL_BUILD_DIR", "build"),
-                   "qemu-system-x86_64")
-PROG = "qemu-system-x86_64"
-TIMEOUT = 20
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from keeltest import (  # noqa: E402
+    PROG, Keel, expect_error, expect_stderr, main, run, tests_of)
 
 
-def run(*args, timeout=TIMEOUT):
-    p = subprocess.run([BIN, *args], stdin=subprocess.DEVNULL,
-                       capture_output=True, text=True, timeout=timeout)
-    return p.returncode, p.stdout, p.stderr
-
-
-def expect_error(args, message, rc=1):
-    """The run fails with exit status rc and exactly this stderr."""
-    code, out, err = run(*args)
-    want = f"{PROG}: {message}\n"
-    assert code == rc, f"exit status {code}, stderr {err!r}"
-    assert err == want, f"stderr {err!r}, wanted {want!r}"
-
-
-def expect_stderr(args, text, rc=1):
-    code, out, err = run(*args)
-    assert code == rc, f"exit status {code}, stderr {err!r}"
-    assert err == text, f"stderr {err!r}, wanted {text!r}"
+def expect_errors(cases):
+    """expect_error() for each (args, message), args after "-M none"."""
+    for args, message in cases:
+        expect_error(["-M", "none", *args], message)
 
 
 # --- the tests -----------------------------------------------------------
@@ -142,21 +127,22 @@ def test_bad_memory():
 
 
 def test_bad_smp():
-    expect_error(["-M", "none", "-smp", "foo"],
-                 "Parameter 'smp.cpus' expects integer")
-    expect_error(["-M", "none", "-smp", "4,sockets=3"],
-                 "Invalid CPU topology: product of the hierarchy must match "
-                 "maxcpus: sockets (3) * cores (1) * threads (1) != "
-                 "maxcpus (4)")
-    expect_error(["-M", "none", "-smp", "2,maxcpus=1"],
-                 "Invalid CPU topology: maxcpus must be equal to or greater "
-                 "than smp: sockets (1) * cores (1) * threads (1) == "
-                 "maxcpus (1) < smp_cpus (2)")
-    expect_error(["-M", "none", "-smp", "2"],
-                 "Invalid SMP CPUs 2. The max CPUs supported by machine "
-                 "'none' is 1")
-    expect_error(["-M", "none", "-smp", "dies=2"],
-                 "dies not supported by this machine's CPU topology")
+    expect_errors([
+        (["-smp", "foo"], "Parameter 'smp.cpus' expects integer"),
+        (["-smp", "4,sockets=3"],
+         "Invalid CPU topology: product of the hierarchy must match "
+         "maxcpus: sockets (3) * cores (1) * threads (1) != "
+         "maxcpus (4)"),
+        (["-smp", "2,maxcpus=1"],
+         "Invalid CPU topology: maxcpus must be equal to or greater "
+         "than smp: sockets (1) * cores (1) * threads (1) == "
+         "maxcpus (1) < smp_cpus (2)"),
+        (["-smp", "2"],
+         "Invalid SMP CPUs 2. The max CPUs supported by machine "
+         "'none' is 1"),
+        (["-smp", "dies=2"],
+         "dies not supported by this machine's CPU topology"),
+    ])
 
 
 def test_bad_uuid():
@@ -175,41 +161,39 @@ def test_bad_rtc():
 
 
 def test_bad_boot():
-    expect_error(["-M", "none", "-boot", "order=z"],
-                 "Invalid boot device 'z'")
-    expect_error(["-M", "none", "-boot", "order=cc"],
-                 "Boot device 'c' was given twice")
-    expect_error(["-M", "none", "-boot", "menu=foo"],
-                 "Parameter 'boot.menu' expects 'on' or 'off'")
-    expect_error(["-M", "none", "-boot", "splash-time=x"],
-                 "Parameter 'boot.splash-time' expects integer")
+    expect_errors([
+        (["-boot", "order=z"], "Invalid boot device 'z'"),
+        (["-boot", "order=cc"], "Boot device 'c' was given twice"),
+        (["-boot", "menu=foo"],
+         "Parameter 'boot.menu' expects 'on' or 'off'"),
+        (["-boot", "splash-time=x"],
+         "Parameter 'boot.splash-time' expects integer"),
+    ])
 
 
 def test_later_options():
-    expect_error(["-M", "none", "-kernel", "bzImage"],
-                 "-kernel bzImage: direct kernel boot is not available yet "
-                 "in Keel")
-    expect_error(["-M", "none", "-initrd", "x"],
-                 "-initrd only allowed with -kernel option")
-    expect_error(["-M", "none", "-drive", "file=x.img"],
-                 "-drive file=x.img: block devices are not available yet in "
-                 "Keel")
-    expect_error(["-M", "none", "-drive", "foo=bar"],
-                 "-drive foo=bar: Invalid parameter 'foo'")
-    expect_error(["-M", "none", "disk.img"],
-                 "disk.img: block devices are not available yet in Keel")
-    expect_error(["-M", "none", "-netdev", "user"],
-                 "-netdev user: Parameter 'id' is missing")
-    expect_error(["-M", "none", "-netdev", "foo,id=n"],
-                 "-netdev foo,id=n: Parameter 'type' does not accept value "
-                 "'foo'")
-    expect_error(["-M", "none", "-accel", "kvm"],
-                 "-accel kvm: the kvm accelerator is not available yet in "
-                 "Keel")
-    expect_error(["-M", "none", "-accel", "foo"],
-                 "-accel foo: invalid accelerator foo")
-    expect_error(["-M", "none", "-cpu", "max"],
-                 "-cpu max: CPU models are not available yet in Keel")
+    expect_errors([
+        (["-kernel", "bzImage"],
+         "-kernel bzImage: direct kernel boot is not available yet "
+         "in Keel"),
+        (["-initrd", "x"], "-initrd only allowed with -kernel option"),
+        (["-drive", "file=x.img"],
+         "-drive file=x.img: block devices are not available yet in "
+         "Keel"),
+        (["-drive", "foo=bar"], "-drive foo=bar: Invalid parameter 'foo'"),
+        (["disk.img"],
+         "disk.img: block devices are not available yet in Keel"),
+        (["-netdev", "user"], "-netdev user: Parameter 'id' is missing"),
+        (["-netdev", "foo,id=n"],
+         "-netdev foo,id=n: Parameter 'type' does not accept value "
+         "'foo'"),
+        (["-accel", "kvm"],
+         "-accel kvm: the kvm accelerator is not available yet in "
+         "Keel"),
+        (["-accel", "foo"], "-accel foo: invalid accelerator foo"),
+        (["-cpu", "max"],
+         "-cpu max: CPU models are not available yet in Keel"),
+    ])
 
 
 def test_log_help():
@@ -226,63 +210,40 @@ def test_sandbox_on():
 
 
 def test_other_errors():
-    expect_error(["-M", "none", "-name", "foo,bar=baz"],
-                 "-name foo,bar=baz: Invalid parameter 'bar'")
-    expect_error(["-M", "none", "-display", "foo"],
-                 "-display foo: Parameter 'type' does not accept value "
-                 "'foo'")
-    expect_error(["-M", "none", "-vga", "foo"], "unknown vga type: foo")
-    expect_error(["-M", "none", "-action", "shutdown=foo"],
-                 "-action shutdown=foo: Parameter 'shutdown' does not accept "
-                 "value 'foo'")
-    expect_error(["-M", "none", "-overcommit", "foo=1"],
-                 "-overcommit foo=1: Invalid parameter 'foo'")
+    expect_errors([
+        (["-name", "foo,bar=baz"],
+         "-name foo,bar=baz: Invalid parameter 'bar'"),
+        (["-display", "foo"],
+         "-display foo: Parameter 'type' does not accept value "
+         "'foo'"),
+        (["-vga", "foo"], "unknown vga type: foo"),
+        (["-action", "shutdown=foo"],
+         "-action shutdown=foo: Parameter 'shutdown' does not accept "
+         "value 'foo'"),
+        (["-overcommit", "foo=1"],
+         "-overcommit foo=1: Invalid parameter 'foo'"),
+    ])
 
 
 def test_runs_and_sigterm():
     # Both spellings, a harmless option set, then SIGTERM: QEMU's line and
     # exit status 0.
-    p = subprocess.Popen([BIN, "--M", "none", "-display", "none", "-name",
-                          "vm1", "-uuid",
-                          "12345678-1234-1234-1234-123456789abc", "-rtc",
-                          "base=2006-06-17T16:01:21,clock=vm",
-                          "-boot", "order=cd,menu=on", "-no-reboot",
-                          "-msg", "timestamp=off", "-nodefaults"],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
+    k = Keel("--M", "none", "-display", "none", "-name", "vm1", "-uuid",
+             "12345678-1234-1234-1234-123456789abc", "-rtc",
+             "base=2006-06-17T16:01:21,clock=vm",
+             "-boot", "order=cd,menu=on", "-no-reboot",
+             "-msg", "timestamp=off", "-nodefaults",
+             stdin=subprocess.DEVNULL)
     try:
         time.sleep(1)
-        assert p.poll() is None, p.communicate()
-        p.send_signal(signal.SIGTERM)
-        out, err = p.communicate(timeout=TIMEOUT)
+        assert k.p.poll() is None, k.wait()
+        k.p.send_signal(signal.SIGTERM)
+        code, err = k.wait()
     finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
-    assert p.returncode == 0, (p.returncode, err)
+        k.stop()
+    assert code == 0, (code, err)
     assert err.startswith(f"{PROG}: terminating on signal 15"), err
 
 
-TESTS = [v for k, v in globals().items()
-         if k.startswith("test_") and callable(v)]
-
-
-def main():
-    print(f"1..{len(TESTS)}")
-    failed = 0
-    for n, t in enumerate(TESTS, 1):
-        name = t.__name__[5:]
-        try:
-            t()
-            print(f"ok {n} - {name}")
-        except Exception as e:  # report and go on with the next test
-            failed += 1
-            print(f"not ok {n} - {name}")
-            for line in repr(e).splitlines():
-                print(f"# {line}")
-        sys.stdout.flush()
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(tests_of(globals())))

@@ -6,23 +6,11 @@ start-up errors reach the parent's stderr and exit status.
 Prints TAP. Needs KEEL_BUILD_DIR (the meson build directory)."""
 
 import os
-import shutil
 import signal
-import subprocess
 import sys
-import tempfile
-import time
 
-BIN = os.path.join(os.environ.get("KEEL_BUILD_DIR", "build"),
-                   "qemu-system-x86_64")
-PROG = "qemu-system-x86_64"
-TIMEOUT = 20
-
-
-def run(*args):
-    p = subprocess.run([BIN, *args], stdin=subprocess.DEVNULL,
-                       capture_output=True, text=True, timeout=TIMEOUT)
-    return p.returncode, p.stdout, p.stderr
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from keeltest import PROG, main, poll_until, run, tests_of  # noqa: E402
 
 
 def alive(pid):
@@ -45,10 +33,7 @@ def kill_daemon(pidfile):
         return
     if alive(pid):
         os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + TIMEOUT
-        while alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if alive(pid):
+        if not poll_until(lambda: not alive(pid)):
             os.kill(pid, signal.SIGKILL)
 
 
@@ -98,9 +83,7 @@ def test_pidfile_removed(tmp):
         assert code == 0, (code, err)
         pid = int(open(pidfile).read())
         os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + TIMEOUT
-        while os.path.exists(pidfile) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        poll_until(lambda: not os.path.exists(pidfile))
         assert not os.path.exists(pidfile), "pidfile left behind"
     finally:
         kill_daemon(pidfile)
@@ -116,9 +99,7 @@ def test_child_error_reaches_parent(tmp):
         assert code == 1, (code, err)
         assert err.startswith(f"{PROG}: -chardev socket,id=c,path={bad}"), err
         assert bad in err, err
-        deadline = time.monotonic() + TIMEOUT
-        while os.path.exists(pidfile) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        poll_until(lambda: not os.path.exists(pidfile))
         assert not os.path.exists(pidfile), "pidfile left behind"
     finally:
         kill_daemon(pidfile)
@@ -134,28 +115,5 @@ def test_incompatible_options(tmp):
         f"{PROG}: -monitor stdio: cannot use stdio with -daemonize\n", err
 
 
-TESTS = [v for k, v in globals().items()
-         if k.startswith("test_") and callable(v)]
-
-
-def main():
-    print(f"1..{len(TESTS)}")
-    failed = 0
-    for n, t in enumerate(TESTS, 1):
-        tmp = tempfile.mkdtemp(prefix="keel-daemon-")
-        try:
-            t(tmp)
-            print(f"ok {n} - {t.__name__[5:]}")
-        except Exception as e:  # report and go on with the next test
-            failed += 1
-            print(f"not ok {n} - {t.__name__[5:]}")
-            for line in repr(e).splitlines():
-                print(f"# {line}")
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        sys.stdout.flush()
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(tests_of(globals()), tmp_prefix='keel-daemon-'))

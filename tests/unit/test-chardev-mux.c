@@ -8,6 +8,7 @@
 #include "chardev/char.h"
 #include "qemu/main-loop.h"
 #include "qemu/timer.h"
+#include "test-helpers.h"
 #include "system/runstate.h"
 
 #include <poll.h>
@@ -73,35 +74,6 @@ static void fe_detach(TestFe *fe)
     g_string_free(fe->events, true);
 }
 
-static void tick(void *opaque)
-{
-}
-
-#define WAIT_FOR(cond)                                                     \
-    do {                                                                   \
-        int64_t deadline_ = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + 10000; \
-        QEMUTimer *t_ = timer_new_ms(QEMU_CLOCK_REALTIME, tick, NULL);     \
-        while (!(cond)) {                                                  \
-            g_assert_cmpint(qemu_clock_get_ms(QEMU_CLOCK_REALTIME), <,     \
-                            deadline_);                                    \
-            timer_mod(t_, qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + 20);    \
-            main_loop_wait(false);                                         \
-        }                                                                  \
-        timer_free(t_);                                                    \
-    } while (0)
-
-static void spin(int ms)
-{
-    int64_t end = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + ms;
-    QEMUTimer *t = timer_new_ms(QEMU_CLOCK_REALTIME, tick, NULL);
-
-    while (qemu_clock_get_ms(QEMU_CLOCK_REALTIME) < end) {
-        timer_mod(t, qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + 10);
-        main_loop_wait(false);
-    }
-    timer_free(t);
-}
-
 /* The user's terminal: keys go into P.in, the screen is P.out. */
 typedef struct Term {
     char *dir;
@@ -113,9 +85,9 @@ typedef struct Term {
 static void term_open(Term *t, const char *how)
 {
     g_autofree char *base = NULL, *in = NULL, *out = NULL, *str = NULL;
-    QemuOpts *opts;
 
     t->dir = g_dir_make_tmp("test-chardev-mux-XXXXXX", NULL);
+    g_assert_nonnull(t->dir);
     base = g_build_filename(t->dir, "term", NULL);
     in = g_strdup_printf("%s.in", base);
     out = g_strdup_printf("%s.out", base);
@@ -127,9 +99,7 @@ static void term_open(Term *t, const char *how)
         t->mux = qemu_chr_new("m", str, &error_abort);
     } else {
         str = g_strdup_printf("pipe,id=m,path=%s,mux=on", base);
-        opts = qemu_opts_parse(&qemu_chardev_opts, str, true, &error_abort);
-        t->mux = qemu_chr_new_from_opts(opts, &error_abort);
-        qemu_opts_del(opts);
+        t->mux = chardev_new(str);
     }
     g_assert_true(qemu_chr_is_mux(t->mux));
     t->screen = open(out, O_RDONLY | O_NONBLOCK);
@@ -140,12 +110,10 @@ static void term_open(Term *t, const char *how)
 
 static void term_close(Term *t)
 {
-    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", t->dir);
-
     close(t->keys);
     close(t->screen);
     qemu_chr_cleanup();
-    g_assert_cmpint(system(cmd), ==, 0);
+    g_assert_true(test_rmtree(t->dir));
     g_free(t->dir);
 }
 

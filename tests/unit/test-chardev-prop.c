@@ -9,6 +9,7 @@
 #include "hw/qdev-core.h"
 #include "hw/qdev-properties.h"
 #include "qom/object.h"
+#include "test-helpers.h"
 
 #define TYPE_TEST_UART "test-uart"
 
@@ -39,8 +40,6 @@ static const TypeInfo test_uart_info = {
     .class_init = test_uart_class_init,
 };
 
-static char *tmpdir;
-
 static DeviceState *add_uart(const char *id, const char *chardev,
                              Error **errp)
 {
@@ -52,7 +51,7 @@ static DeviceState *add_uart(const char *id, const char *chardev,
 /* Bytes the device writes reach the chardev it was given. */
 static void test_bind_and_write(void)
 {
-    g_autofree char *path = g_build_filename(tmpdir, "out.txt", NULL);
+    g_autofree char *path = tmp_path("out.txt");
     g_autofree char *spec = g_strdup_printf("file:%s", path);
     g_autofree char *contents = NULL;
     g_autofree char *printed = NULL;
@@ -119,7 +118,7 @@ int main(int argc, char **argv)
     type_register_static(&test_uart_info);
     qemu_init_main_loop(&error_abort);
     qemu_chr_register_qdev_property();
-    tmpdir = g_dir_make_tmp("keel-chrprop-XXXXXX", NULL);
+    test_tmpdir_init("keel-chrprop");
 
     g_test_add_func("/chardev-prop/bind-and-write", test_bind_and_write);
     g_test_add_func("/chardev-prop/unknown-id", test_unknown_id);
@@ -129,9 +128,5 @@ int main(int argc, char **argv)
     ret = g_test_run();
 
     qemu_chr_cleanup();
-    g_autofree char *out = g_build_filename(tmpdir, "out.txt", NULL);
-    unlink(out);
-    rmdir(tmpdir);
-    g_free(tmpdir);
-    return ret;
+    return test_tmpdir_cleanup(ret);
 }

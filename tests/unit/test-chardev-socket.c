@@ -7,6 +7,7 @@
 #include "chardev/char.h"
 #include "qemu/main-loop.h"
 #include "qemu/timer.h"
+#include "test-helpers.h"
 
 #include <netinet/in.h>
 #include <poll.h>
@@ -55,71 +56,6 @@ static void fe_detach(TestFe *fe)
 {
     qemu_chr_fe_deinit(&fe->be, true);
     g_string_free(fe->in, true);
-}
-
-static void tick(void *opaque)
-{
-}
-
-/* Run the main loop until cond holds; fail after 10 s. */
-#define WAIT_FOR(cond)                                                     \
-    do {                                                                   \
-        int64_t deadline_ = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + 10000; \
-        QEMUTimer *t_ = timer_new_ms(QEMU_CLOCK_REALTIME, tick, NULL);     \
-        while (!(cond)) {                                                  \
-            g_assert_cmpint(qemu_clock_get_ms(QEMU_CLOCK_REALTIME), <,     \
-                            deadline_);                                    \
-            timer_mod(t_, qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + 20);    \
-            main_loop_wait(false);                                         \
-        }                                                                  \
-        timer_free(t_);                                                    \
-    } while (0)
-
-/* Let the main loop run for a while (for "nothing happens" checks). */
-static void spin(int ms)
-{
-    int64_t end = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + ms;
-    QEMUTimer *t = timer_new_ms(QEMU_CLOCK_REALTIME, tick, NULL);
-
-    while (qemu_clock_get_ms(QEMU_CLOCK_REALTIME) < end) {
-        timer_mod(t, qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + 10);
-        main_loop_wait(false);
-    }
-    timer_free(t);
-}
-
-static char *tmpdir;
-
-static char *tmp_path(const char *name)
-{
-    return g_build_filename(tmpdir, name, NULL);
-}
-
-static Chardev *chardev_new(const char *str)
-{
-    QemuOpts *opts = qemu_opts_parse(&qemu_chardev_opts, str, true,
-                                     &error_abort);
-    Error *err = NULL;
-    Chardev *chr = qemu_chr_new_from_opts(opts, &err);
-
-    if (!chr) {
-        g_error("-chardev %s: %s", str, error_get_pretty(err));
-    }
-    qemu_opts_del(opts);
-    return chr;
-}
-
-static void chardev_expect_error(const char *str, const char *msg)
-{
-    QemuOpts *opts = qemu_opts_parse(&qemu_chardev_opts, str, true,
-                                     &error_abort);
-    Error *err = NULL;
-
-    g_assert_null(qemu_chr_new_from_opts(opts, &err));
-    g_assert_nonnull(err);
-    g_assert_cmpstr(error_get_pretty(err), ==, msg);
-    error_free(err);
-    qemu_opts_del(opts);
 }
 
 static int unix_connect(const char *path)
@@ -644,8 +580,7 @@ int main(int argc, char **argv)
 
     g_test_init(&argc, &argv, NULL);
     qemu_init_main_loop(&error_abort);
-    tmpdir = g_dir_make_tmp("test-chardev-socket-XXXXXX", NULL);
-    g_assert_nonnull(tmpdir);
+    test_tmpdir_init("test-chardev-socket");
 
     g_test_add_func("/chardev/socket/unix-server", test_unix_server);
     g_test_add_func("/chardev/socket/tcp-server", test_tcp_server);
@@ -664,10 +599,5 @@ int main(int argc, char **argv)
     ret = g_test_run();
 
     qemu_chr_cleanup();
-    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0) {
-        ret = ret ? ret : 1;
-    }
-    g_free(tmpdir);
-    return ret;
+    return test_tmpdir_cleanup(ret);
 }

@@ -7,6 +7,7 @@
 #include "chardev/char.h"
 #include "qemu/main-loop.h"
 #include "qemu/timer.h"
+#include "test-helpers.h"
 
 #include <poll.h>
 #include <signal.h>
@@ -63,76 +64,6 @@ static void fe_detach(TestFe *fe, bool del)
     qemu_chr_fe_deinit(&fe->be, del);
     g_string_free(fe->in, true);
     fe->in = NULL;
-}
-
-static void tick(void *opaque)
-{
-}
-
-/* Run the main loop until cond holds; fail after 10 s. */
-#define WAIT_FOR(cond)                                                     \
-    do {                                                                   \
-        int64_t deadline_ = qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + 10000; \
-        QEMUTimer *t_ = timer_new_ms(QEMU_CLOCK_REALTIME, tick, NULL);     \
-        while (!(cond)) {                                                  \
-            g_assert_cmpint(qemu_clock_get_ms(QEMU_CLOCK_REALTIME), <,     \
-                            deadline_);                                    \
-            timer_mod(t_, qemu_clock_get_ms(QEMU_CLOCK_REALTIME) + 20);    \
-            main_loop_wait(false);                                         \
-        }                                                                  \
-        timer_free(t_);                                                    \
-    } while (0)
-
-static char *tmpdir;
-
-static char *tmp_path(const char *name)
-{
-    return g_build_filename(tmpdir, name, NULL);
-}
-
-static char *read_file(const char *path)
-{
-    char *contents = NULL;
-
-    g_assert_true(g_file_get_contents(path, &contents, NULL, NULL));
-    return contents;
-}
-
-/* -chardev STR, expecting success. */
-static Chardev *chardev_new(const char *str)
-{
-    QemuOpts *opts = qemu_opts_parse(&qemu_chardev_opts, str, true,
-                                     &error_abort);
-    Error *err = NULL;
-    Chardev *chr = qemu_chr_new_from_opts(opts, &err);
-
-    if (!chr) {
-        g_error("-chardev %s: %s", str, error_get_pretty(err));
-    }
-    /* Like qemu_chr_new(), drop the options once the chardev exists, so
-     * that tests may reuse ids. */
-    qemu_opts_del(opts);
-    return chr;
-}
-
-/* -chardev STR, expecting exactly the error message msg. */
-static void chardev_expect_error(const char *str, const char *msg)
-{
-    Error *err = NULL;
-    QemuOpts *opts = qemu_opts_parse(&qemu_chardev_opts, str, true, &err);
-    Chardev *chr;
-
-    if (!opts) {
-        g_assert_cmpstr(error_get_pretty(err), ==, msg);
-        error_free(err);
-        return;
-    }
-    chr = qemu_chr_new_from_opts(opts, &err);
-    g_assert_null(chr);
-    g_assert_nonnull(err);
-    g_assert_cmpstr(error_get_pretty(err), ==, msg);
-    error_free(err);
-    qemu_opts_del(opts);
 }
 
 static void test_null(void)
@@ -311,12 +242,8 @@ static void test_opts_errors(void)
 
 static void test_print_backends(void)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
+    char *text = print_to_string(qemu_chr_print_backends);
 
-    qemu_chr_print_backends(f);
-    fclose(f);
     g_assert_true(g_str_has_prefix(text,
                                    "Available chardev backend types: \n"));
     for (const char *const *b = (const char *const[]) {
@@ -324,7 +251,7 @@ static void test_print_backends(void)
         g_autofree char *line = g_strdup_printf("\n  %s\n", *b);
         g_assert_nonnull(strstr(text, line));
     }
-    free(text);
+    g_free(text);
 }
 
 static void test_legacy_syntax(void)
@@ -572,8 +499,7 @@ int main(int argc, char **argv)
 
     g_test_init(&argc, &argv, NULL);
     qemu_init_main_loop(&error_abort);
-    tmpdir = g_dir_make_tmp("test-chardev-XXXXXX", NULL);
-    g_assert_nonnull(tmpdir);
+    test_tmpdir_init("test-chardev");
 
     g_test_add_func("/chardev/null", test_null);
     g_test_add_func("/chardev/file/output-and-logfile", test_file_and_logfile);
@@ -597,10 +523,5 @@ int main(int argc, char **argv)
     ret = g_test_run();
 
     qemu_chr_cleanup();
-    g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0) {
-        ret = ret ? ret : 1;
-    }
-    g_free(tmpdir);
-    return ret;
+    return test_tmpdir_cleanup(ret);
 }

@@ -5,27 +5,9 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/error.h"
+#include "test-helpers.h"
 
 #include <sys/wait.h>
-
-static GString *captured;
-
-static void capture(void *opaque, const char *text)
-{
-    g_string_append(captured, text);
-}
-
-static void capture_start(void)
-{
-    captured = g_string_new(NULL);
-    error_set_print_hook(capture, NULL);
-}
-
-static char *capture_end(void)
-{
-    error_set_print_hook(NULL, NULL);
-    return g_string_free(captured, false);
-}
 
 /* Run fn in a child with stderr captured; returns the wait status. */
 static int run_child(void (*fn)(void), char **err_out)

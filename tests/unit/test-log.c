@@ -5,37 +5,9 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "test-helpers.h"
 
-#include <glib/gstdio.h>
-
-static char *tmpdir;
-
-static char *read_file(const char *path)
-{
-    char *text = NULL;
-
-    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
-    return text;
-}
-
-static GString *captured;
-
-static void capture(void *opaque, const char *text)
-{
-    g_string_append(captured, text);
-}
-
-static void capture_start(void)
-{
-    captured = g_string_new(NULL);
-    error_set_print_hook(capture, NULL);
-}
-
-static char *capture_end(void)
-{
-    error_set_print_hook(NULL, NULL);
-    return g_string_free(captured, false);
-}
+static const char *tmpdir;
 
 /* --- -d ------------------------------------------------------------------ */
 
@@ -130,19 +102,15 @@ static const char log_usage[] =
 
 static void test_usage(void)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
+    char *buf = print_to_string(qemu_print_log_usage);
 
-    qemu_print_log_usage(f);
-    fclose(f);
     g_assert_cmpstr(buf, ==, log_usage);
     for (size_t i = 0; i < ARRAY_SIZE(log_names); i++) {
         g_autofree char *line = g_strdup_printf("\n%-15s ", log_names[i].name);
 
         g_assert_nonnull(strstr(buf, line));
     }
-    free(buf);
+    g_free(buf);
 }
 
 /* --- -D and qemu_log ----------------------------------------------------- */
@@ -434,11 +402,8 @@ static void test_trace_help(gconstpointer data)
 
 int main(int argc, char **argv)
 {
-    int ret;
-
     g_test_init(&argc, &argv, NULL);
-    tmpdir = g_dir_make_tmp("test-log-XXXXXX", NULL);
-    g_assert_nonnull(tmpdir);
+    tmpdir = test_tmpdir_init("test-log");
     register_events();
 
     g_test_add_func("/log/mask/items", test_mask_items);
@@ -456,18 +421,5 @@ int main(int argc, char **argv)
     g_test_add_data_func("/trace/help/question", "?", test_trace_help);
     g_test_add_data_func("/trace/help/log-mask", "trace:help",
                          test_trace_help);
-    ret = g_test_run();
-
-    {
-        g_autoptr(GDir) dir = g_dir_open(tmpdir, 0, NULL);
-        const char *name;
-
-        while (dir && (name = g_dir_read_name(dir))) {
-            g_autofree char *p = g_build_filename(tmpdir, name, NULL);
-            g_unlink(p);
-        }
-    }
-    g_rmdir(tmpdir);
-    g_free(tmpdir);
-    return ret;
+    return test_tmpdir_cleanup(g_test_run());
 }

@@ -5,6 +5,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/opts.h"
+#include "test-helpers.h"
 
 static QemuOptsList list_chardev = {
     .name = "chardev",
@@ -85,25 +86,6 @@ static void reset_all(void)
     qemu_opts_reset(&list_device);
     qemu_opts_reset(&list_drive);
     loc_set_none();
-}
-
-static GString *captured;
-
-static void capture(void *opaque, const char *text)
-{
-    g_string_append(captured, text);
-}
-
-static void capture_start(void)
-{
-    captured = g_string_new(NULL);
-    error_set_print_hook(capture, NULL);
-}
-
-static char *capture_end(void)
-{
-    error_set_print_hook(NULL, NULL);
-    return g_string_free(captured, false);
 }
 
 typedef struct ParseCase {
