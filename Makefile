@@ -30,7 +30,7 @@ $(SAN_BUILD)/build.ninja: | deps
 
 check: build $(SAN_BUILD)/build.ninja
 	ninja -C $(SAN_BUILD)
-	./scripts/run-tests.py $(BUILD):all $(SAN_BUILD):all
+	./scripts/run-tests.py $(BUILD):all $(SAN_BUILD):unit $(SAN_BUILD):functional
 
 check-unit: build
 	./scripts/run-tests.py $(BUILD):unit

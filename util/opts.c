@@ -138,7 +138,8 @@ static QemuOpt *opt_new(const QemuOptsList *list, const char *name,
     bool ok = true;
 
     value = value ? value : "";
-    if (!opts_accepts_any(list)) {
+    /* An empty key (",x" or "a,,b" outside a value) names nothing. */
+    if (!*name || !opts_accepts_any(list)) {
         desc = opts_find_desc(list, name);
         if (!desc) {
             error_setg(errp, "Invalid parameter '%s'", name);
@@ -594,13 +595,14 @@ static bool opts_is_help(const char *s)
     return !strcmp(s, "help") || !strcmp(s, "?");
 }
 
-/* Copy text up to a single ',' (",," is a literal comma), or up to '='
- * as well when reading a key. */
+/* Copy a value up to a single ',' (",," is a literal comma), or a key up
+ * to the first ',' or '='. Keys take no escapes, as in QEMU: otherwise
+ * "a,,,b" could be read two ways and could not be written back. */
 static const char *opts_scan(const char *p, bool is_key, GString *out)
 {
     while (*p) {
         if (*p == ',') {
-            if (p[1] != ',') {
+            if (is_key || p[1] != ',') {
                 break;
             }
             p++;
