@@ -1,7 +1,7 @@
 /*
  * fuzz-json.c: libFuzzer entry point for the JSON streamer, lexer, parser
- * and writer. Not part of the meson build. Build and run from the top of
- * the tree (clang needed):
+ * and writer. Built and run by tests/fuzz/run-fuzz.sh (meson suite 'fuzz');
+ * by hand, from the top of the tree (clang needed):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Ibuild \
  *     $(pkg-config --cflags --libs glib-2.0) tests/fuzz/fuzz-json.c \
  *     qobject/[a-z]*.c util/error.c -o fuzz-json && ./fuzz-json -max_len=4096
