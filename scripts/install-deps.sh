@@ -7,7 +7,8 @@ set -eu
 build_pkgs="gcc libglib2.0-dev libpixman-1-dev libslirp-dev zlib1g-dev
 libcapstone-dev libfdt-dev meson ninja-build pkg-config python3"
 test_pkgs="busybox-static linux-image-amd64 qemu-utils qemu-system-x86 cpio
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev
+acpica-tools binutils"
 
 missing=()
 for p in $build_pkgs $test_pkgs; do

@@ -1,0 +1,2 @@
+# ncpus: how many CPUs the guest kernel brought up (follows -smp).
+run() { echo "ncpus: $(grep -c '^processor' /proc/cpuinfo)"; }

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Record (or check) the serial output and exit status of each multiboot test
+# kernel under QEMU's TCG, the oracle: expected/NAME.out and NAME.status.
+# Usage: record-expected.sh [--check] [KERNEL_DIR]   (default build/tests/guest)
+#   QEMU=path  emulator to run (default /usr/bin/qemu-system-x86_64); with
+#   --check, compare against expected/ instead of writing it (for Keel later).
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+check=0
+if [ "${1:-}" = "--check" ]; then
+    check=1
+    shift
+fi
+kdir=${1:-$here/../../build/tests/guest}
+qemu=${QEMU:-/usr/bin/qemu-system-x86_64}
+expected=$here/expected
+
+# -nographic is left out on purpose: with it, "-serial stdio" fails ("cannot
+# use stdio by multiple character devices"); -display none -monitor none
+# gives the same headless machine with the serial port alone on stdout.
+# SeaBIOS logs to port 0x402, so stdout holds only the kernel's bytes.
+common=(-accel tcg -M pc -cpu qemu64 -m 128 -display none -monitor none
+        -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04)
+
+# name | kernel | extra arguments.  Every run but "reset" has -no-reboot so
+# that a triple fault ends the run (status 0) instead of looping.
+# Kernels are passed by relative path (we run from KERNEL_DIR) so that the
+# multiboot command line, "<kernel path> <append>", never holds a host path.
+runs=(
+    "hello|hello.elf|-no-reboot -append keel-hello arg2=x"
+    "modes|modes.elf|-no-reboot"
+    "cpuid|cpuid.elf|-no-reboot"
+    "pit|pit.elf|-no-reboot"
+    "ports|ports.elf|-no-reboot"
+    "smp|smp.elf|-no-reboot -smp 2"
+    "reset|reset.elf|"
+    "reset-noreboot|reset.elf|-no-reboot"
+    "garbage|garbage.elf|-no-reboot"
+)
+
+cd "$kdir" || { echo "record-expected: no kernel dir $kdir (build first)" >&2; exit 1; }
+mkdir -p "$expected"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+for run in "${runs[@]}"; do
+    IFS='|' read -r name kernel extra <<<"$run"
+    if [ ! -f "$kernel" ]; then
+        echo "record-expected: missing $kdir/$kernel" >&2
+        fail=1
+        continue
+    fi
+    # Word splitting of $extra is intended, except for -append's value.
+    args=()
+    if [[ $extra == *"-append "* ]]; then
+        args=(${extra%%-append *} -append "${extra#*-append }")
+    else
+        args=($extra)
+    fi
+    timeout 60 "$qemu" "${common[@]}" "${args[@]}" -kernel "$kernel" \
+        </dev/null >"$tmp/$name.out" 2>"$tmp/$name.err"
+    echo $? >"$tmp/$name.status"
+    if [ -s "$tmp/$name.err" ]; then
+        echo "record-expected: $name: stderr:" >&2
+        cat "$tmp/$name.err" >&2
+    fi
+    if [ $check = 1 ]; then
+        if cmp -s "$tmp/$name.out" "$expected/$name.out" &&
+           cmp -s "$tmp/$name.status" "$expected/$name.status"; then
+            echo "ok   $name"
+        else
+            echo "FAIL $name"
+            diff -u "$expected/$name.out" "$tmp/$name.out"
+            diff -u "$expected/$name.status" "$tmp/$name.status"
+            fail=1
+        fi
+    else
+        cp "$tmp/$name.out" "$tmp/$name.status" "$expected/"
+        echo "recorded $name (status $(cat "$tmp/$name.status"))"
+    fi
+done
+exit $fail
