@@ -1,0 +1,403 @@
+/*
+ * multiboot.c: the Multiboot 1 loader (header search, ELF32 and a.out
+ * kludge kernels, modules, multiboot_info with a memory map). The kernel
+ * file is hostile: every address in the header is checked against the
+ * file and the 32-bit address space. No guest memory is touched here.
+ */
+#include "qemu/osdep.h"
+#include "hw/i386/multiboot.h"
+
+static inline uint32_t ld32(const uint8_t *p)
+{
+    return p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static inline uint16_t ld16(const uint8_t *p)
+{
+    return p[0] | (p[1] << 8);
+}
+
+static inline void st32(uint8_t *p, uint32_t v)
+{
+    p[0] = v;
+    p[1] = v >> 8;
+    p[2] = v >> 16;
+    p[3] = v >> 24;
+}
+
+static inline void st64(uint8_t *p, uint64_t v)
+{
+    st32(p, v);
+    st32(p + 4, v >> 32);
+}
+
+/*
+ * Offset of the first valid header, or -1. bad_checksum tells whether a
+ * magic with a wrong checksum was seen, for a better message.
+ */
+static ssize_t multiboot_find(const uint8_t *f, size_t size, bool *bad_checksum)
+{
+    size_t limit = MIN(size, MULTIBOOT_SEARCH);
+
+    *bad_checksum = false;
+    /* the header is 32-bit aligned and its first three fields are needed */
+    for (size_t i = 0; i + 12 <= limit; i += 4) {
+        if (ld32(f + i) != MULTIBOOT_HEADER_MAGIC) {
+            continue;
+        }
+        if ((uint32_t)(ld32(f + i) + ld32(f + i + 4) + ld32(f + i + 8)) == 0) {
+            return i;
+        }
+        *bad_checksum = true;
+    }
+    return -1;
+}
+
+bool multiboot_probe(const uint8_t *file, size_t size)
+{
+    bool bad;
+
+    return multiboot_find(file, size, &bad) >= 0;
+}
+
+static bool multiboot_parse_aout(const uint8_t *f, size_t size, MultibootKernel *k,
+                                 Error **errp)
+{
+    size_t i = k->header_offset;
+    uint32_t header_addr, load_addr, load_end, bss_end, entry;
+    uint64_t text_offset, load_size, mem_size;
+
+    if (i + 32 > size) {
+        error_setg(errp, "multiboot header is truncated");
+        return false;
+    }
+    header_addr = ld32(f + i + 12);
+    load_addr = ld32(f + i + 16);
+    load_end = ld32(f + i + 20);
+    bss_end = ld32(f + i + 24);
+    entry = ld32(f + i + 28);
+
+    if (header_addr < load_addr) {
+        error_setg(errp, "invalid load_addr address");
+        return false;
+    }
+    /* the header must lie inside the loaded text, at its file offset */
+    if (header_addr - load_addr > i) {
+        error_setg(errp, "invalid header_addr address");
+        return false;
+    }
+    text_offset = i - (header_addr - load_addr);
+    if (load_end) {
+        if (load_end < load_addr || load_end - load_addr > size - text_offset) {
+            error_setg(errp, "invalid load_end_addr address");
+            return false;
+        }
+        load_size = load_end - load_addr;
+    } else {
+        load_size = size - text_offset;
+    }
+    if (load_size > (1ULL << 32) - load_addr) {
+        error_setg(errp, "kernel does not fit in address space");
+        return false;
+    }
+    mem_size = load_size;
+    if (bss_end) {
+        if (bss_end < load_addr + load_size) {
+            error_setg(errp, "invalid bss_end_addr address");
+            return false;
+        }
+        mem_size = bss_end - load_addr;
+    }
+    if (entry < load_addr || entry - load_addr >= MAX(mem_size, 1)) {
+        error_setg(errp, "invalid entry_addr address");
+        return false;
+    }
+    k->segments[0] = (X86ElfSegment){
+        .paddr = load_addr, .offset = text_offset, .filesz = load_size,
+        .memsz = mem_size,
+    };
+    k->nr_segments = 1;
+    k->entry = entry;
+    k->kernel_end = load_addr + mem_size;
+    return true;
+}
+
+#define EM_386 3
+#define PT_LOAD 1
+
+static bool multiboot_parse_elf(const uint8_t *f, size_t size, MultibootKernel *k,
+                                Error **errp)
+{
+    uint32_t phoff, entry, vaddr_of[X86_ELF_MAX_SEGMENTS];
+    unsigned phnum;
+    bool found = false;
+
+    if (size < 52 || memcmp(f, "\x7f" "ELF", 4)) {
+        error_setg(errp, "multiboot kernel is not ELF and has no a.out kludge");
+        return false;
+    }
+    if (f[4] == 2) {
+        error_setg(errp, "Cannot load x86-64 image, give a 32bit one.");
+        return false;
+    }
+    if (f[4] != 1 || f[5] != 1 || ld16(f + 18) != EM_386) {
+        error_setg(errp, "multiboot kernel is not an i386 ELF file");
+        return false;
+    }
+    entry = ld32(f + 24);
+    phoff = ld32(f + 28);
+    phnum = ld16(f + 44);
+    if (ld16(f + 42) != 32 || phoff > size || phnum > (size - phoff) / 32) {
+        error_setg(errp, "invalid ELF program headers");
+        return false;
+    }
+    for (unsigned i = 0; i < phnum; i++) {
+        const uint8_t *ph = f + phoff + i * 32;
+        uint32_t off = ld32(ph + 4), vaddr = ld32(ph + 8), paddr = ld32(ph + 12);
+        uint32_t filesz = ld32(ph + 16), memsz = ld32(ph + 20);
+
+        if (ld32(ph) != PT_LOAD || !memsz) {
+            continue;
+        }
+        if (off > size || filesz > size - off) {
+            error_setg(errp, "ELF segment %u extends beyond the end of the file", i);
+            return false;
+        }
+        if (filesz > memsz || memsz > (1ULL << 32) - paddr) {
+            error_setg(errp, "invalid ELF segment %u", i);
+            return false;
+        }
+        if (k->nr_segments == X86_ELF_MAX_SEGMENTS) {
+            error_setg(errp, "too many ELF segments (at most %d)",
+                       X86_ELF_MAX_SEGMENTS);
+            return false;
+        }
+        vaddr_of[k->nr_segments] = vaddr;
+        k->segments[k->nr_segments++] = (X86ElfSegment){
+            .paddr = paddr, .offset = off, .filesz = filesz, .memsz = memsz,
+        };
+        k->kernel_end = MAX(k->kernel_end, (uint64_t)paddr + memsz);
+    }
+    if (!k->nr_segments) {
+        error_setg(errp, "ELF kernel has nothing to load");
+        return false;
+    }
+    /* an entry given as a virtual address is translated, as QEMU does */
+    for (unsigned i = 0; i < k->nr_segments && !found; i++) {
+        const X86ElfSegment *s = &k->segments[i];
+
+        if (entry >= s->paddr && entry - s->paddr < s->memsz) {
+            k->entry = entry;
+            found = true;
+        } else if (entry >= vaddr_of[i] && entry - vaddr_of[i] < s->memsz) {
+            k->entry = s->paddr + (entry - vaddr_of[i]);
+            found = true;
+        }
+    }
+    if (!found) {
+        error_setg(errp, "ELF entry point 0x%" PRIx32 " is outside the kernel", entry);
+        return false;
+    }
+    return true;
+}
+
+bool multiboot_parse(const uint8_t *file, size_t size, MultibootKernel *out,
+                     Error **errp)
+{
+    bool bad_checksum;
+    ssize_t at = multiboot_find(file, size, &bad_checksum);
+
+    memset(out, 0, sizeof(*out));
+    out->file = file;
+    out->file_size = size;
+    if (at < 0) {
+        error_setg(errp, bad_checksum ? "multiboot header has a bad checksum"
+                                      : "no multiboot header in the first 8192 bytes");
+        return false;
+    }
+    out->header_offset = at;
+    out->flags = ld32(file + at + 4);
+    out->wants_video = out->flags & MULTIBOOT_VIDEO_MODE;
+    /*
+     * Bits 0-15 are requirements the specification says a loader must
+     * refuse when it lacks them, but QEMU boots such kernels regardless;
+     * do the same and let the caller warn.
+     */
+    out->unsupported_flags = out->flags & 0xffff &
+        ~(MULTIBOOT_PAGE_ALIGN | MULTIBOOT_MEMORY_INFO | MULTIBOOT_VIDEO_MODE);
+    if (out->flags & MULTIBOOT_AOUT_KLUDGE) {
+        return multiboot_parse_aout(file, size, out, errp);
+    }
+    return multiboot_parse_elf(file, size, out, errp);
+}
+
+char **multiboot_split_modules(const char *initrd)
+{
+    GPtrArray *mods = g_ptr_array_new();
+    GString *cur = g_string_new(NULL);
+
+    for (const char *p = initrd ? initrd : ""; ; p++) {
+        if (*p == ',' && p[1] == ',') {
+            g_string_append_c(cur, ',');
+            p++;
+        } else if (*p == ',' || !*p) {
+            if (cur->len) {
+                g_ptr_array_add(mods, g_strdup(cur->str));
+            }
+            g_string_truncate(cur, 0);
+            if (!*p) {
+                break;
+            }
+        } else {
+            g_string_append_c(cur, *p);
+        }
+    }
+    g_string_free(cur, true);
+    g_ptr_array_add(mods, NULL);
+    return (char **)g_ptr_array_free(mods, false);
+}
+
+char *multiboot_module_path(const char *spec)
+{
+    const char *sp = strchr(spec, ' ');
+
+    return sp ? g_strndup(spec, sp - spec) : g_strdup(spec);
+}
+
+/* Contiguous RAM from 1 MiB, in KiB: what mem_upper means. */
+static uint32_t multiboot_mem_upper(const X86BootLayout *layout)
+{
+    const E820Table *t = layout->e820;
+
+    if (!t) {
+        return layout->below_4g_mem_size > MiB ?
+               (layout->below_4g_mem_size - MiB) / KiB : 0;
+    }
+    for (unsigned i = 0; i < t->count; i++) {
+        const E820Entry *e = &t->entries[i];
+
+        if (e->type == E820_RAM && e->addr <= MiB && e->addr + e->size > MiB) {
+            return MIN((e->addr + e->size - MiB) / KiB, UINT32_MAX);
+        }
+    }
+    return 0;
+}
+
+bool multiboot_setup(const MultibootKernel *k, const X86BootLayout *layout,
+                     const char *kernel_path, const char *append,
+                     char *const *mod_specs, const size_t *mod_sizes,
+                     unsigned nr_mods, uint64_t *mod_addrs, X86BootPlan *plan,
+                     Error **errp)
+{
+    uint64_t ceiling = x86_boot_initrd_ceiling(layout);
+    unsigned n_e820 = layout->e820 ? layout->e820->count : 0;
+    uint64_t mmap_len = (uint64_t)n_e820 * MB_MMAP_ENTRY_SIZE;
+    uint64_t pos, buf_addr, mods_addr;
+    g_autofree char *cmdline = NULL;
+    GByteArray *buf;
+    uint8_t *mbi;
+    uint32_t name_addr, cmdline_addr;
+
+    x86_boot_plan_init(plan);
+    if (MBI_SIZE + mmap_len > MULTIBOOT_INFO_MAX) {
+        error_setg(errp, "too many e820 entries (%u) for multiboot", n_e820);
+        return false;
+    }
+    for (unsigned i = 0; i < k->nr_segments; i++) {
+        const X86ElfSegment *s = &k->segments[i];
+
+        /* below 1 MiB sit the GDT, multiboot_info and the BIOS area */
+        if (s->paddr < X86_BOOT_KERNEL_ADDR || s->paddr + s->memsz > ceiling) {
+            error_setg(errp, "kernel segment at 0x%" PRIx64 " (0x%" PRIx64
+                       " bytes) is outside guest RAM above 1 MiB", s->paddr, s->memsz);
+            return false;
+        }
+        if (!x86_boot_plan_add(plan, "kernel segment", s->paddr, k->file + s->offset,
+                               s->filesz, s->memsz - s->filesz, false, errp)) {
+            return false;
+        }
+    }
+
+    /* Modules, each page aligned, after the kernel. */
+    pos = QEMU_ALIGN_UP(k->kernel_end, 4096);
+    for (unsigned i = 0; i < nr_mods; i++) {
+        if (mod_sizes[i] > ceiling || pos > ceiling - mod_sizes[i]) {
+            error_setg(errp, "multiboot modules do not fit in guest RAM "
+                       "(module %u, %zu bytes)", i, mod_sizes[i]);
+            return false;
+        }
+        mod_addrs[i] = pos;
+        pos = QEMU_ALIGN_UP(pos + mod_sizes[i], 4096);
+    }
+
+    /*
+     * After the modules: the module list, then the strings. Addresses in
+     * it are known before it is filled since its layout is fixed.
+     */
+    buf_addr = pos;
+    mods_addr = buf_addr;
+    /* sized: data is never NULL, even with no modules */
+    buf = g_byte_array_sized_new(nr_mods * MB_MOD_SIZE + 256);
+    g_byte_array_set_size(buf, nr_mods * MB_MOD_SIZE);
+    memset(buf->data, 0, buf->len);
+    cmdline = g_strdup_printf("%s %s", kernel_path ? kernel_path : "",
+                              append ? append : "");
+    cmdline_addr = buf_addr + buf->len;
+    g_byte_array_append(buf, (uint8_t *)cmdline, strlen(cmdline) + 1);
+    for (unsigned i = 0; i < nr_mods; i++) {
+        uint8_t *m = buf->data + i * MB_MOD_SIZE;
+
+        st32(m, mod_addrs[i]);
+        st32(m + 4, mod_addrs[i] + mod_sizes[i]);
+        st32(m + 8, buf_addr + buf->len);
+        g_byte_array_append(buf, (uint8_t *)mod_specs[i], strlen(mod_specs[i]) + 1);
+    }
+    name_addr = buf_addr + buf->len;
+    g_byte_array_append(buf, (const uint8_t *)"qemu", 5);
+    if (buf->len > ceiling || buf_addr > ceiling - buf->len) {
+        g_byte_array_free(buf, true);
+        error_setg(errp, "multiboot command lines do not fit in guest RAM");
+        return false;
+    }
+    {
+        size_t len = buf->len;
+
+        if (!x86_boot_plan_add(plan, "multiboot strings", buf_addr,
+                               g_byte_array_free(buf, false), len, 0, true, errp)) {
+            return false;
+        }
+    }
+
+    mbi = g_malloc0(MBI_SIZE + mmap_len);
+    st32(mbi, MBI_FLAG_MEMORY | MBI_FLAG_BOOTDEV | MBI_FLAG_CMDLINE | MBI_FLAG_MODS |
+              MBI_FLAG_MMAP | MBI_FLAG_LOADER);
+    st32(mbi + 4, 640);                             /* mem_lower, KiB */
+    st32(mbi + 8, multiboot_mem_upper(layout));
+    st32(mbi + 12, 0x8000ffff);                     /* boot_device: first disk */
+    st32(mbi + 16, cmdline_addr);
+    st32(mbi + 20, nr_mods);
+    st32(mbi + 24, nr_mods ? mods_addr : 0);
+    st32(mbi + 44, mmap_len);
+    st32(mbi + 48, MULTIBOOT_INFO_ADDR + MBI_SIZE);
+    st32(mbi + 64, name_addr);
+    for (unsigned i = 0; i < n_e820; i++) {
+        uint8_t *e = mbi + MBI_SIZE + i * MB_MMAP_ENTRY_SIZE;
+
+        /* size excludes itself: the mmap walker adds 4 */
+        st32(e, MB_MMAP_ENTRY_SIZE - 4);
+        st64(e + 4, layout->e820->entries[i].addr);
+        st64(e + 12, layout->e820->entries[i].size);
+        st32(e + 20, layout->e820->entries[i].type);
+    }
+    if (!x86_boot_plan_add(plan, "multiboot info", MULTIBOOT_INFO_ADDR, mbi,
+                           MBI_SIZE + mmap_len, 0, true, errp)) {
+        return false;
+    }
+
+    x86_boot_put_flat_gdt(plan, false);
+    plan->cpu.mode = X86_BOOT_PROT32;
+    plan->cpu.rip = k->entry;
+    plan->cpu.rax = MULTIBOOT_BOOTLOADER_MAGIC;
+    plan->cpu.rbx = MULTIBOOT_INFO_ADDR;
+    return true;
+}

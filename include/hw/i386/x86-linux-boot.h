@@ -1,0 +1,203 @@
+/*
+ * x86-linux-boot.h: direct kernel boot for the PC, as pure functions. The
+ * parsers validate a kernel file held in memory; the setup functions build
+ * a boot plan: the buffers to copy into guest RAM, where, and the CPU state
+ * to start in. Nothing here touches guest memory or a vCPU: the machine
+ * carries the plan out (x86_boot_plan_* below, multiboot.h uses it too).
+ */
+#ifndef HW_I386_X86_LINUX_BOOT_H
+#define HW_I386_X86_LINUX_BOOT_H
+
+#include "qemu/error.h"
+#include "hw/i386/e820.h"
+
+/* ---- The boot plan shared by every loader ---- */
+
+typedef enum X86BootCpuMode {
+    X86_BOOT_REAL16,    /* real mode: CS:IP and the segments below */
+    X86_BOOT_PROT32,    /* flat 32-bit protected mode, paging off */
+    X86_BOOT_LONG64,    /* 64-bit mode, paging on with plan's page tables */
+} X86BootCpuMode;
+
+/* A segment register as the vCPU's hidden cache holds it (KVM's layout). */
+typedef struct X86BootSegment {
+    uint16_t selector;
+    uint64_t base;
+    uint32_t limit;     /* in bytes, already scaled by g */
+    uint8_t type;       /* descriptor type field (e.g. 0xb code, 0x3 data) */
+    uint8_t s;          /* 1 code/data, 0 system */
+    uint8_t dpl, present, db, l, g;
+} X86BootSegment;
+
+typedef struct X86BootCpuState {
+    X86BootCpuMode mode;
+    uint64_t rip, rsp, rax, rbx, rsi, rflags;
+    uint64_t cr0, cr3, cr4, efer;
+    X86BootSegment cs, ds, es, fs, gs, ss, tr;
+    uint64_t gdt_base;
+    uint16_t gdt_limit;
+} X86BootCpuState;
+
+/*
+ * One thing to copy into guest RAM: size bytes of data at addr, then
+ * zero_size bytes of zeroes (an ELF bss). data points either into the
+ * kernel file the caller parsed (which must outlive the plan) or into a
+ * buffer the plan owns.
+ */
+typedef struct X86BootBlob {
+    const char *what;
+    uint64_t addr;
+    const uint8_t *data;
+    size_t size;
+    uint64_t zero_size;
+    bool owned;
+} X86BootBlob;
+
+#define X86_BOOT_MAX_BLOBS 64
+
+typedef struct X86BootPlan {
+    X86BootBlob blobs[X86_BOOT_MAX_BLOBS];
+    unsigned nr_blobs;
+    /* Where the caller copies the initrd (multiboot: unused; see modules). */
+    uint64_t initrd_addr;
+    size_t initrd_size;
+    /* The command line is longer than the kernel reads; it will cut it. */
+    bool cmdline_truncated;
+    X86BootCpuState cpu;
+} X86BootPlan;
+
+void x86_boot_plan_init(X86BootPlan *plan);
+/* Frees the buffers the plan owns and resets it. */
+void x86_boot_plan_clear(X86BootPlan *plan);
+/* The blob whose what is name, or NULL (for tests and debugging). */
+const X86BootBlob *x86_boot_plan_find(const X86BootPlan *plan, const char *name);
+
+/*
+ * Fixed low-memory addresses the plans use. All lie in conventional RAM
+ * below the EBDA, away from the real-mode IVT and BDA (0-0x500).
+ */
+#define X86_BOOT_GDT_ADDR       0x500
+#define X86_BOOT_ZERO_PAGE_ADDR 0x7000      /* boot_params / hvm_start_info */
+#define X86_BOOT_PGTABLE_ADDR   0x9000      /* PML4, PDPT, 4 PDs: 24 KiB */
+#define X86_BOOT_REAL_ADDR      0x10000     /* 16-bit setup code */
+#define X86_BOOT_CMDLINE_ADDR   0x20000
+#define X86_BOOT_CMDLINE_MAX    0x70000     /* up to 0x90000 */
+#define X86_BOOT_KERNEL_ADDR    0x100000    /* 1 MiB */
+/* Reserved for the machine's firmware tables at the top of low RAM (as
+ * QEMU's pc: 128 KiB of ACPI tables plus 32 KiB); keep initrds below. */
+#define X86_BOOT_ACPI_DATA_SIZE 0x28000
+
+/* QEMU's boot loader id in the Linux boot protocol (type_of_loader). */
+#define X86_LINUX_LOADER_ID     0xb0
+
+/* What a guest-loading setup function is told about the machine. */
+typedef struct X86BootLayout {
+    uint64_t below_4g_mem_size;
+    uint64_t above_4g_mem_size;
+    const E820Table *e820;
+    /*
+     * First byte above the kernel's area that something else uses (ACPI
+     * tables...): initrds and modules end below it. 0 means
+     * below_4g_mem_size - X86_BOOT_ACPI_DATA_SIZE, QEMU pc's choice.
+     */
+    uint64_t initrd_ceiling;
+    /* Where the ACPI RSDP is, for the zero page and PVH's hvm_start_info
+     * (0: the guest searches the BIOS area as on a real PC). */
+    uint64_t rsdp_addr;
+    /* Enter through the 16-bit setup code even if 64-bit entry exists. */
+    bool force_16bit_entry;
+} X86BootLayout;
+
+/* ---- Linux ---- */
+
+typedef enum X86LinuxKind {
+    X86_LINUX_BZIMAGE,  /* setup code + protected-mode payload ("HdrS") */
+    X86_LINUX_ELF,      /* uncompressed vmlinux, ELF64 x86-64 */
+} X86LinuxKind;
+
+typedef struct X86ElfSegment {
+    uint64_t paddr;
+    uint64_t offset;    /* in the file */
+    uint64_t filesz;
+    uint64_t memsz;
+} X86ElfSegment;
+
+#define X86_ELF_MAX_SEGMENTS 16
+
+typedef struct X86LinuxKernel {
+    X86LinuxKind kind;
+    const uint8_t *file;        /* the caller's buffer, not copied */
+    size_t file_size;
+
+    /* bzImage */
+    uint16_t protocol;          /* 0x020f for 2.15 */
+    unsigned setup_sects;       /* 0 in the file means 4 */
+    size_t setup_size;          /* (setup_sects + 1) * 512 */
+    size_t header_end;          /* end of the setup header in the file */
+    uint8_t loadflags;
+    uint16_t xloadflags;        /* 0 before 2.12 */
+    bool relocatable;
+    uint32_t kernel_alignment;
+    uint64_t pref_address;
+    uint32_t init_size;         /* memory the kernel needs from its load address */
+    uint32_t cmdline_size;      /* longest command line it reads, without NUL */
+    uint32_t initrd_addr_max;   /* highest address an initrd byte may have */
+    uint32_t code32_start;
+    size_t payload_offset;      /* protected-mode kernel in the file */
+    size_t payload_size;
+
+    /* ELF */
+    X86ElfSegment segments[X86_ELF_MAX_SEGMENTS];
+    unsigned nr_segments;
+    uint64_t elf_entry;         /* physical */
+    bool has_pvh_entry;
+    uint32_t pvh_entry;         /* XEN_ELFNOTE_PHYS32_ENTRY */
+} X86LinuxKernel;
+
+/* boot_params ("zero page") offsets, Documentation/arch/x86/boot.rst. */
+#define BP_ACPI_RSDP        0x070
+#define BP_E820_ENTRIES     0x1e8
+#define BP_HDR              0x1f1
+#define BP_E820_TABLE       0x2d0
+#define BP_E820_MAX         128
+#define BP_SIZE             4096
+
+#define LINUX_XLF_KERNEL_64     (1 << 0)
+#define LINUX_LOADED_HIGH       0x01
+#define LINUX_CAN_USE_HEAP      0x80
+
+/**
+ * x86_linux_parse: - recognise a Linux kernel: a bzImage (boot protocol
+ * 2.02 or later, loaded high) or an ELF64 vmlinux, with its PVH entry if
+ * it has the Xen note. Every field used later is validated against size
+ * here. file must outlive out and any plan built from it. Messages do not
+ * name the file: the caller reports them under its "-kernel FILE" location.
+ */
+bool x86_linux_parse(const uint8_t *file, size_t size, X86LinuxKernel *out,
+                     Error **errp);
+
+/**
+ * x86_linux_setup: - plan the boot of a parsed kernel with cmdline and an
+ * initrd of initrd_size bytes (0: none). bzImage: 64-bit entry when the
+ * kernel offers it (boot protocol 2.12+ with XLF_KERNEL_64), else the
+ * 16-bit setup code. ELF with a PVH note: 32-bit PVH entry with an
+ * hvm_start_info; ELF without: 64-bit entry with a synthesized zero page.
+ * Fills plan (x86_boot_plan_clear() it afterwards, also on failure).
+ */
+bool x86_linux_setup(const X86LinuxKernel *k, const X86BootLayout *layout,
+                     const char *cmdline, size_t initrd_size, X86BootPlan *plan,
+                     Error **errp);
+
+/*
+ * Helpers the multiboot loader shares: little-endian stores, the flat GDT
+ * and segment state, and the initrd/module ceiling.
+ */
+void x86_boot_put_flat_gdt(X86BootPlan *plan, bool long_mode);
+uint64_t x86_boot_initrd_ceiling(const X86BootLayout *layout);
+/* Adds a blob; fails only when the plan is full. owned data is freed by
+ * x86_boot_plan_clear(), on failure too. */
+bool x86_boot_plan_add(X86BootPlan *plan, const char *what, uint64_t addr,
+                       const uint8_t *data, size_t size, uint64_t zero_size,
+                       bool owned, Error **errp);
+
+#endif
