@@ -128,9 +128,9 @@ static bool multiboot_parse_aout(const uint8_t *f, size_t size, MultibootKernel 
 static bool multiboot_parse_elf(const uint8_t *f, size_t size, MultibootKernel *k,
                                 Error **errp)
 {
-    uint32_t phoff, entry, vaddr_of[X86_ELF_MAX_SEGMENTS];
+    uint32_t phoff, entry;
     unsigned phnum;
-    bool found = false;
+    uint64_t entry64;
 
     if (size < 52 || memcmp(f, "\x7f" "ELF", 4)) {
         error_setg(errp, "multiboot kernel is not ELF and has no a.out kludge");
@@ -172,9 +172,9 @@ static bool multiboot_parse_elf(const uint8_t *f, size_t size, MultibootKernel *
                        X86_ELF_MAX_SEGMENTS);
             return false;
         }
-        vaddr_of[k->nr_segments] = vaddr;
         k->segments[k->nr_segments++] = (X86ElfSegment){
-            .paddr = paddr, .offset = off, .filesz = filesz, .memsz = memsz,
+            .paddr = paddr, .vaddr = vaddr, .offset = off,
+            .filesz = filesz, .memsz = memsz,
         };
         k->kernel_end = MAX(k->kernel_end, (uint64_t)paddr + memsz);
     }
@@ -182,22 +182,12 @@ static bool multiboot_parse_elf(const uint8_t *f, size_t size, MultibootKernel *
         error_setg(errp, "ELF kernel has nothing to load");
         return false;
     }
-    /* an entry given as a virtual address is translated, as QEMU does */
-    for (unsigned i = 0; i < k->nr_segments && !found; i++) {
-        const X86ElfSegment *s = &k->segments[i];
-
-        if (entry >= s->paddr && entry - s->paddr < s->memsz) {
-            k->entry = entry;
-            found = true;
-        } else if (entry >= vaddr_of[i] && entry - vaddr_of[i] < s->memsz) {
-            k->entry = s->paddr + (entry - vaddr_of[i]);
-            found = true;
-        }
-    }
-    if (!found) {
+    if (!x86_elf_entry_paddr(k->segments, k->nr_segments, entry, &entry64)) {
         error_setg(errp, "ELF entry point 0x%" PRIx32 " is outside the kernel", entry);
         return false;
     }
+    /* a 32-bit kernel's segments all lie below 4 GiB (checked above) */
+    k->entry = (uint32_t)entry64;
     return true;
 }
 

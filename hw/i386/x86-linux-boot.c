@@ -277,7 +277,7 @@ static bool x86_elf_find_pvh(const uint8_t *f, uint64_t off, uint64_t len,
 static bool x86_parse_elf(const uint8_t *f, size_t size, X86LinuxKernel *k,
                           Error **errp)
 {
-    uint64_t phoff, entry, vaddr_of[X86_ELF_MAX_SEGMENTS];
+    uint64_t phoff, entry;
     unsigned phnum, phentsize;
     bool entry_found = false;
 
@@ -330,27 +330,17 @@ static bool x86_parse_elf(const uint8_t *f, size_t size, X86LinuxKernel *k,
                        X86_ELF_MAX_SEGMENTS);
             return false;
         }
-        vaddr_of[k->nr_segments] = vaddr;
         k->segments[k->nr_segments++] = (X86ElfSegment){
-            .paddr = paddr, .offset = off, .filesz = filesz, .memsz = memsz,
+            .paddr = paddr, .vaddr = vaddr, .offset = off,
+            .filesz = filesz, .memsz = memsz,
         };
     }
     if (!k->nr_segments) {
         error_setg(errp, "ELF kernel has nothing to load");
         return false;
     }
-    /* vmlinux's entry is physical; translate it if a linker made it virtual */
-    for (unsigned i = 0; i < k->nr_segments && !entry_found; i++) {
-        const X86ElfSegment *s = &k->segments[i];
-
-        if (entry >= s->paddr && entry - s->paddr < s->memsz) {
-            k->elf_entry = entry;
-            entry_found = true;
-        } else if (entry >= vaddr_of[i] && entry - vaddr_of[i] < s->memsz) {
-            k->elf_entry = s->paddr + (entry - vaddr_of[i]);
-            entry_found = true;
-        }
-    }
+    entry_found = x86_elf_entry_paddr(k->segments, k->nr_segments, entry,
+                                      &k->elf_entry);
     if (!entry_found && !k->has_pvh_entry) {
         error_setg(errp, "ELF entry point 0x%" PRIx64 " is outside the kernel",
                    entry);
@@ -695,4 +685,22 @@ bool x86_linux_setup(const X86LinuxKernel *k, const X86BootLayout *layout,
         return x86_setup_pvh(k, layout, cmdline, initrd_size, plan, errp);
     }
     return x86_setup_elf64(k, layout, cmdline, initrd_size, plan, errp);
+}
+
+bool x86_elf_entry_paddr(const X86ElfSegment *segs, unsigned n,
+                         uint64_t entry, uint64_t *paddr)
+{
+    for (unsigned i = 0; i < n; i++) {
+        const X86ElfSegment *s = &segs[i];
+
+        if (entry >= s->paddr && entry - s->paddr < s->memsz) {
+            *paddr = entry;
+            return true;
+        }
+        if (entry >= s->vaddr && entry - s->vaddr < s->memsz) {
+            *paddr = s->paddr + (entry - s->vaddr);
+            return true;
+        }
+    }
+    return false;
 }

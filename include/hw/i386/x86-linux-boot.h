@@ -117,12 +117,22 @@ typedef enum X86LinuxKind {
 
 typedef struct X86ElfSegment {
     uint64_t paddr;
+    uint64_t vaddr;     /* as linked; only used to translate the entry */
     uint64_t offset;    /* in the file */
     uint64_t filesz;
     uint64_t memsz;
 } X86ElfSegment;
 
 #define X86_ELF_MAX_SEGMENTS 16
+
+/*
+ * x86_elf_entry_paddr: - the physical address of an ELF entry point.
+ * Loaders jump to physical addresses; a kernel linked with virtual
+ * addresses gives a virtual entry, translated through the segment that
+ * contains it (as QEMU does). Returns false when no segment contains it.
+ */
+bool x86_elf_entry_paddr(const X86ElfSegment *segs, unsigned n,
+                         uint64_t entry, uint64_t *paddr);
 
 typedef struct X86LinuxKernel {
     X86LinuxKind kind;
