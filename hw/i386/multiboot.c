@@ -5,31 +5,8 @@
  * file and the 32-bit address space. No guest memory is touched here.
  */
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include "hw/i386/multiboot.h"
-
-static inline uint32_t ld32(const uint8_t *p)
-{
-    return p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
-static inline uint16_t ld16(const uint8_t *p)
-{
-    return p[0] | (p[1] << 8);
-}
-
-static inline void st32(uint8_t *p, uint32_t v)
-{
-    p[0] = v;
-    p[1] = v >> 8;
-    p[2] = v >> 16;
-    p[3] = v >> 24;
-}
-
-static inline void st64(uint8_t *p, uint64_t v)
-{
-    st32(p, v);
-    st32(p + 4, v >> 32);
-}
 
 /*
  * Offset of the first valid header, or -1. bad_checksum tells whether a
@@ -42,10 +19,10 @@ static ssize_t multiboot_find(const uint8_t *f, size_t size, bool *bad_checksum)
     *bad_checksum = false;
     /* the header is 32-bit aligned and its first three fields are needed */
     for (size_t i = 0; i + 12 <= limit; i += 4) {
-        if (ld32(f + i) != MULTIBOOT_HEADER_MAGIC) {
+        if (ldl_le_p(f + i) != MULTIBOOT_HEADER_MAGIC) {
             continue;
         }
-        if ((uint32_t)(ld32(f + i) + ld32(f + i + 4) + ld32(f + i + 8)) == 0) {
+        if ((uint32_t)(ldl_le_p(f + i) + ldl_le_p(f + i + 4) + ldl_le_p(f + i + 8)) == 0) {
             return i;
         }
         *bad_checksum = true;
@@ -71,11 +48,11 @@ static bool multiboot_parse_aout(const uint8_t *f, size_t size, MultibootKernel 
         error_setg(errp, "multiboot header is truncated");
         return false;
     }
-    header_addr = ld32(f + i + 12);
-    load_addr = ld32(f + i + 16);
-    load_end = ld32(f + i + 20);
-    bss_end = ld32(f + i + 24);
-    entry = ld32(f + i + 28);
+    header_addr = ldl_le_p(f + i + 12);
+    load_addr = ldl_le_p(f + i + 16);
+    load_end = ldl_le_p(f + i + 20);
+    bss_end = ldl_le_p(f + i + 24);
+    entry = ldl_le_p(f + i + 28);
 
     if (header_addr < load_addr) {
         error_setg(errp, "invalid load_addr address");
@@ -140,23 +117,23 @@ static bool multiboot_parse_elf(const uint8_t *f, size_t size, MultibootKernel *
         error_setg(errp, "Cannot load x86-64 image, give a 32bit one.");
         return false;
     }
-    if (f[4] != 1 || f[5] != 1 || ld16(f + 18) != EM_386) {
+    if (f[4] != 1 || f[5] != 1 || lduw_le_p(f + 18) != EM_386) {
         error_setg(errp, "multiboot kernel is not an i386 ELF file");
         return false;
     }
-    entry = ld32(f + 24);
-    phoff = ld32(f + 28);
-    phnum = ld16(f + 44);
-    if (ld16(f + 42) != 32 || phoff > size || phnum > (size - phoff) / 32) {
+    entry = ldl_le_p(f + 24);
+    phoff = ldl_le_p(f + 28);
+    phnum = lduw_le_p(f + 44);
+    if (lduw_le_p(f + 42) != 32 || phoff > size || phnum > (size - phoff) / 32) {
         error_setg(errp, "invalid ELF program headers");
         return false;
     }
     for (unsigned i = 0; i < phnum; i++) {
         const uint8_t *ph = f + phoff + i * 32;
-        uint32_t off = ld32(ph + 4), vaddr = ld32(ph + 8), paddr = ld32(ph + 12);
-        uint32_t filesz = ld32(ph + 16), memsz = ld32(ph + 20);
+        uint32_t off = ldl_le_p(ph + 4), vaddr = ldl_le_p(ph + 8), paddr = ldl_le_p(ph + 12);
+        uint32_t filesz = ldl_le_p(ph + 16), memsz = ldl_le_p(ph + 20);
 
-        if (ld32(ph) != PT_LOAD || !memsz) {
+        if (ldl_le_p(ph) != PT_LOAD || !memsz) {
             continue;
         }
         if (off > size || filesz > size - off) {
@@ -206,7 +183,7 @@ bool multiboot_parse(const uint8_t *file, size_t size, MultibootKernel *out,
         return false;
     }
     out->header_offset = at;
-    out->flags = ld32(file + at + 4);
+    out->flags = ldl_le_p(file + at + 4);
     out->wants_video = out->flags & MULTIBOOT_VIDEO_MODE;
     /*
      * Bits 0-15 are requirements the specification says a loader must
@@ -337,9 +314,9 @@ bool multiboot_setup(const MultibootKernel *k, const X86BootLayout *layout,
     for (unsigned i = 0; i < nr_mods; i++) {
         uint8_t *m = buf->data + i * MB_MOD_SIZE;
 
-        st32(m, mod_addrs[i]);
-        st32(m + 4, mod_addrs[i] + mod_sizes[i]);
-        st32(m + 8, buf_addr + buf->len);
+        stl_le_p(m, mod_addrs[i]);
+        stl_le_p(m + 4, mod_addrs[i] + mod_sizes[i]);
+        stl_le_p(m + 8, buf_addr + buf->len);
         g_byte_array_append(buf, (uint8_t *)mod_specs[i], strlen(mod_specs[i]) + 1);
     }
     name_addr = buf_addr + buf->len;
@@ -359,25 +336,25 @@ bool multiboot_setup(const MultibootKernel *k, const X86BootLayout *layout,
     }
 
     mbi = g_malloc0(MBI_SIZE + mmap_len);
-    st32(mbi, MBI_FLAG_MEMORY | MBI_FLAG_BOOTDEV | MBI_FLAG_CMDLINE | MBI_FLAG_MODS |
+    stl_le_p(mbi, MBI_FLAG_MEMORY | MBI_FLAG_BOOTDEV | MBI_FLAG_CMDLINE | MBI_FLAG_MODS |
               MBI_FLAG_MMAP | MBI_FLAG_LOADER);
-    st32(mbi + 4, 640);                             /* mem_lower, KiB */
-    st32(mbi + 8, multiboot_mem_upper(layout));
-    st32(mbi + 12, 0x8000ffff);                     /* boot_device: first disk */
-    st32(mbi + 16, cmdline_addr);
-    st32(mbi + 20, nr_mods);
-    st32(mbi + 24, nr_mods ? mods_addr : 0);
-    st32(mbi + 44, mmap_len);
-    st32(mbi + 48, MULTIBOOT_INFO_ADDR + MBI_SIZE);
-    st32(mbi + 64, name_addr);
+    stl_le_p(mbi + 4, 640);                             /* mem_lower, KiB */
+    stl_le_p(mbi + 8, multiboot_mem_upper(layout));
+    stl_le_p(mbi + 12, 0x8000ffff);                     /* boot_device: first disk */
+    stl_le_p(mbi + 16, cmdline_addr);
+    stl_le_p(mbi + 20, nr_mods);
+    stl_le_p(mbi + 24, nr_mods ? mods_addr : 0);
+    stl_le_p(mbi + 44, mmap_len);
+    stl_le_p(mbi + 48, MULTIBOOT_INFO_ADDR + MBI_SIZE);
+    stl_le_p(mbi + 64, name_addr);
     for (unsigned i = 0; i < n_e820; i++) {
         uint8_t *e = mbi + MBI_SIZE + i * MB_MMAP_ENTRY_SIZE;
 
         /* size excludes itself: the mmap walker adds 4 */
-        st32(e, MB_MMAP_ENTRY_SIZE - 4);
-        st64(e + 4, layout->e820->entries[i].addr);
-        st64(e + 12, layout->e820->entries[i].size);
-        st32(e + 20, layout->e820->entries[i].type);
+        stl_le_p(e, MB_MMAP_ENTRY_SIZE - 4);
+        stq_le_p(e + 4, layout->e820->entries[i].addr);
+        stq_le_p(e + 12, layout->e820->entries[i].size);
+        stl_le_p(e + 20, layout->e820->entries[i].type);
     }
     if (!x86_boot_plan_add(plan, "multiboot info", MULTIBOOT_INFO_ADDR, mbi,
                            MBI_SIZE + mmap_len, 0, true, errp)) {

@@ -5,40 +5,8 @@
  * Documentation/arch/x86/boot.rst and Xen's hvm_start_info are the specs.
  */
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include "hw/i386/x86-linux-boot.h"
-
-static inline uint16_t ld16(const uint8_t *p)
-{
-    return p[0] | (p[1] << 8);
-}
-
-static inline uint32_t ld32(const uint8_t *p)
-{
-    return ld16(p) | ((uint32_t)ld16(p + 2) << 16);
-}
-
-static inline uint64_t ld64(const uint8_t *p)
-{
-    return ld32(p) | ((uint64_t)ld32(p + 4) << 32);
-}
-
-static inline void st16(uint8_t *p, uint16_t v)
-{
-    p[0] = v;
-    p[1] = v >> 8;
-}
-
-static inline void st32(uint8_t *p, uint32_t v)
-{
-    st16(p, v);
-    st16(p + 2, v >> 16);
-}
-
-static inline void st64(uint8_t *p, uint64_t v)
-{
-    st32(p, v);
-    st32(p + 4, v >> 32);
-}
 
 /* ---- Boot plans ---- */
 
@@ -123,7 +91,7 @@ void x86_boot_put_flat_gdt(X86BootPlan *plan, bool long_mode)
     X86BootCpuState *cpu = &plan->cpu;
 
     for (unsigned i = 0; i < ARRAY_SIZE(gdt64); i++) {
-        st64(gdt + i * 8, src[i]);
+        stq_le_p(gdt + i * 8, src[i]);
     }
     /* Cannot fail: every plan adds the GDT among its first few blobs. */
     x86_boot_plan_add(plan, "gdt", X86_BOOT_GDT_ADDR, gdt, sizeof(gdt64), 0, true,
@@ -151,13 +119,13 @@ static void x86_boot_put_page_tables(X86BootPlan *plan)
     uint8_t *pt = g_malloc0(6 * pg);
     uint64_t base = X86_BOOT_PGTABLE_ADDR;
 
-    st64(pt, (base + pg) | 0x3);
+    stq_le_p(pt, (base + pg) | 0x3);
     for (unsigned i = 0; i < 4; i++) {
-        st64(pt + pg + i * 8, (base + (2 + i) * pg) | 0x3);
+        stq_le_p(pt + pg + i * 8, (base + (2 + i) * pg) | 0x3);
         for (unsigned j = 0; j < 512; j++) {
             uint64_t addr = ((uint64_t)i * 512 + j) << 21;
 
-            st64(pt + (2 + i) * pg + j * 8, addr | 0x83);    /* P RW PS */
+            stq_le_p(pt + (2 + i) * pg + j * 8, addr | 0x83);    /* P RW PS */
         }
     }
     x86_boot_plan_add(plan, "page tables", base, pt, 6 * pg, 0, true, NULL);
@@ -184,7 +152,7 @@ static bool x86_parse_bzimage(const uint8_t *f, size_t size, X86LinuxKernel *k,
         error_setg(errp, "invalid kernel header");
         return false;
     }
-    proto = ld16(f + 0x206);
+    proto = lduw_le_p(f + 0x206);
     k->protocol = proto;
     if (proto < 0x202) {
         /*
@@ -202,21 +170,21 @@ static bool x86_parse_bzimage(const uint8_t *f, size_t size, X86LinuxKernel *k,
         return false;
     }
     k->header_end = MIN(0x202 + (size_t)f[0x201], 0x290);
-    k->code32_start = ld32(f + 0x214);
-    k->initrd_addr_max = proto >= 0x203 ? ld32(f + 0x22c) : 0x37ffffff;
-    k->cmdline_size = proto >= 0x206 ? ld32(f + 0x238) : 255;
+    k->code32_start = ldl_le_p(f + 0x214);
+    k->initrd_addr_max = proto >= 0x203 ? ldl_le_p(f + 0x22c) : 0x37ffffff;
+    k->cmdline_size = proto >= 0x206 ? ldl_le_p(f + 0x238) : 255;
     if (proto >= 0x205) {
-        k->kernel_alignment = ld32(f + 0x230);
+        k->kernel_alignment = ldl_le_p(f + 0x230);
         /* an alignment that is not a power of two makes the flag unusable */
         k->relocatable = f[0x234] && k->kernel_alignment &&
                          !(k->kernel_alignment & (k->kernel_alignment - 1));
     }
-    k->xloadflags = proto >= 0x20c ? ld16(f + 0x236) : 0;
+    k->xloadflags = proto >= 0x20c ? lduw_le_p(f + 0x236) : 0;
     k->payload_offset = k->setup_size;
     k->payload_size = size - k->setup_size;
     if (proto >= 0x20a) {
-        k->pref_address = ld64(f + 0x258);
-        k->init_size = ld32(f + 0x260);
+        k->pref_address = ldq_le_p(f + 0x258);
+        k->init_size = ldl_le_p(f + 0x260);
     } else {
         k->pref_address = X86_BOOT_KERNEL_ADDR;
     }
@@ -237,8 +205,8 @@ static bool x86_elf_find_pvh(const uint8_t *f, uint64_t off, uint64_t len,
                              X86LinuxKernel *k, Error **errp)
 {
     while (len >= 12) {
-        uint64_t namesz = ld32(f + off), descsz = ld32(f + off + 4);
-        uint32_t type = ld32(f + off + 8);
+        uint64_t namesz = ldl_le_p(f + off), descsz = ldl_le_p(f + off + 4);
+        uint32_t type = ldl_le_p(f + off + 8);
         uint64_t name_pad = QEMU_ALIGN_UP(namesz, 4);
         uint64_t desc_pad = QEMU_ALIGN_UP(descsz, 4);
         uint64_t total = 12 + name_pad + desc_pad;   /* < 2^35: no overflow */
@@ -253,9 +221,9 @@ static bool x86_elf_find_pvh(const uint8_t *f, uint64_t off, uint64_t len,
             uint64_t entry;
 
             if (descsz == 4) {
-                entry = ld32(desc);
+                entry = ldl_le_p(desc);
             } else if (descsz == 8) {
-                entry = ld64(desc);
+                entry = ldq_le_p(desc);
             } else {
                 error_setg(errp, "invalid PVH entry note");
                 return false;
@@ -282,27 +250,27 @@ static bool x86_parse_elf(const uint8_t *f, size_t size, X86LinuxKernel *k,
     bool entry_found = false;
 
     k->kind = X86_LINUX_ELF;
-    if (size < 64 || f[4] != 2 || f[5] != 1 || ld16(f + 18) != EM_X86_64) {
+    if (size < 64 || f[4] != 2 || f[5] != 1 || lduw_le_p(f + 18) != EM_X86_64) {
         error_setg(errp, "not an x86-64 ELF kernel");
         return false;
     }
-    if (ld16(f + 16) != 2) {
+    if (lduw_le_p(f + 16) != 2) {
         error_setg(errp, "ELF kernel is not an executable");
         return false;
     }
-    entry = ld64(f + 24);
-    phoff = ld64(f + 32);
-    phentsize = ld16(f + 54);
-    phnum = ld16(f + 56);
+    entry = ldq_le_p(f + 24);
+    phoff = ldq_le_p(f + 32);
+    phentsize = lduw_le_p(f + 54);
+    phnum = lduw_le_p(f + 56);
     if (phentsize != 56 || phoff > size || phnum > (size - phoff) / 56) {
         error_setg(errp, "invalid ELF program headers");
         return false;
     }
     for (unsigned i = 0; i < phnum; i++) {
         const uint8_t *ph = f + phoff + (uint64_t)i * 56;
-        uint32_t type = ld32(ph);
-        uint64_t off = ld64(ph + 8), vaddr = ld64(ph + 16), paddr = ld64(ph + 24);
-        uint64_t filesz = ld64(ph + 32), memsz = ld64(ph + 40);
+        uint32_t type = ldl_le_p(ph);
+        uint64_t off = ldq_le_p(ph + 8), vaddr = ldq_le_p(ph + 16), paddr = ldq_le_p(ph + 24);
+        uint64_t filesz = ldq_le_p(ph + 32), memsz = ldq_le_p(ph + 40);
 
         if (type != PT_LOAD && type != PT_NOTE) {
             continue;
@@ -355,7 +323,7 @@ bool x86_linux_parse(const uint8_t *file, size_t size, X86LinuxKernel *out,
     memset(out, 0, sizeof(*out));
     out->file = file;
     out->file_size = size;
-    if (size >= 0x206 && ld32(file + 0x202) == HDRS_MAGIC) {
+    if (size >= 0x206 && ldl_le_p(file + 0x202) == HDRS_MAGIC) {
         return x86_parse_bzimage(file, size, out, errp);
     }
     if (size >= 4 && !memcmp(file, "\x7f" "ELF", 4)) {
@@ -424,9 +392,9 @@ static bool x86_put_e820(uint8_t *bp, const E820Table *e820, Error **errp)
     for (unsigned i = 0; i < e820->count; i++) {
         uint8_t *p = bp + BP_E820_TABLE + i * 20;
 
-        st64(p, e820->entries[i].addr);
-        st64(p + 8, e820->entries[i].size);
-        st32(p + 16, e820->entries[i].type);
+        stq_le_p(p, e820->entries[i].addr);
+        stq_le_p(p + 8, e820->entries[i].size);
+        stl_le_p(p + 16, e820->entries[i].type);
     }
     bp[BP_E820_ENTRIES] = e820->count;
     return true;
@@ -436,14 +404,14 @@ static bool x86_put_e820(uint8_t *bp, const E820Table *e820, Error **errp)
 static void x86_fill_header(uint8_t *hdr_base, uint64_t load_addr,
                             uint64_t cmdline_addr, const X86BootPlan *plan)
 {
-    st16(hdr_base + 0x1fa, 0xffff);                 /* vid_mode: "normal" */
+    stw_le_p(hdr_base + 0x1fa, 0xffff);                 /* vid_mode: "normal" */
     hdr_base[0x210] = X86_LINUX_LOADER_ID;
     hdr_base[0x211] |= LINUX_CAN_USE_HEAP;
-    st32(hdr_base + 0x214, load_addr);              /* code32_start */
-    st32(hdr_base + 0x218, plan->initrd_addr);
-    st32(hdr_base + 0x21c, plan->initrd_size);
-    st16(hdr_base + 0x224, 0xe000 - 0x200);         /* heap_end_ptr */
-    st32(hdr_base + 0x228, cmdline_addr);
+    stl_le_p(hdr_base + 0x214, load_addr);              /* code32_start */
+    stl_le_p(hdr_base + 0x218, plan->initrd_addr);
+    stl_le_p(hdr_base + 0x21c, plan->initrd_size);
+    stw_le_p(hdr_base + 0x224, 0xe000 - 0x200);         /* heap_end_ptr */
+    stl_le_p(hdr_base + 0x228, cmdline_addr);
 }
 
 static void x86_entry_64(X86BootPlan *plan, uint64_t rip)
@@ -498,7 +466,7 @@ static bool x86_setup_bzimage(const X86LinuxKernel *k, const X86BootLayout *layo
     bp = g_malloc0(BP_SIZE);
     memcpy(bp + BP_HDR, k->file + BP_HDR, k->header_end - BP_HDR);
     x86_fill_header(bp, load, X86_BOOT_CMDLINE_ADDR, plan);
-    st64(bp + BP_ACPI_RSDP, layout->rsdp_addr);
+    stq_le_p(bp + BP_ACPI_RSDP, layout->rsdp_addr);
     if (!x86_put_e820(bp, layout->e820, errp)) {
         g_free(bp);
         return false;
@@ -604,26 +572,26 @@ static bool x86_setup_pvh(const X86LinuxKernel *k, const X86BootLayout *layout,
     }
 
     si = g_malloc0(4096);
-    st32(si, HVM_START_MAGIC);
-    st32(si + 4, 1);                                /* version */
-    st64(si + 24, X86_BOOT_CMDLINE_ADDR);
-    st64(si + 32, layout->rsdp_addr);
-    st64(si + 40, memmap);
-    st32(si + 48, n);
+    stl_le_p(si, HVM_START_MAGIC);
+    stl_le_p(si + 4, 1);                                /* version */
+    stq_le_p(si + 24, X86_BOOT_CMDLINE_ADDR);
+    stq_le_p(si + 32, layout->rsdp_addr);
+    stq_le_p(si + 40, memmap);
+    stl_le_p(si + 48, n);
     for (unsigned i = 0; i < n; i++) {
         uint8_t *e = si + (memmap - X86_BOOT_ZERO_PAGE_ADDR) + i * 24;
 
-        st64(e, layout->e820->entries[i].addr);
-        st64(e + 8, layout->e820->entries[i].size);
-        st32(e + 16, layout->e820->entries[i].type);
+        stq_le_p(e, layout->e820->entries[i].addr);
+        stq_le_p(e + 8, layout->e820->entries[i].size);
+        stl_le_p(e + 16, layout->e820->entries[i].type);
     }
     if (initrd_size) {
         uint8_t *m = si + (modlist - X86_BOOT_ZERO_PAGE_ADDR);
 
-        st32(si + 12, 1);                           /* nr_modules */
-        st64(si + 16, modlist);
-        st64(m, plan->initrd_addr);
-        st64(m + 8, initrd_size);
+        stl_le_p(si + 12, 1);                           /* nr_modules */
+        stq_le_p(si + 16, modlist);
+        stq_le_p(m, plan->initrd_addr);
+        stq_le_p(m + 8, initrd_size);
     }
     if (!x86_boot_plan_add(plan, "hvm_start_info", X86_BOOT_ZERO_PAGE_ADDR, si,
                            4096, 0, true, errp)) {
@@ -653,14 +621,14 @@ static bool x86_setup_elf64(const X86LinuxKernel *k, const X86BootLayout *layout
         return false;
     }
     bp = g_malloc0(BP_SIZE);
-    st16(bp + 0x1fe, 0xaa55);                       /* boot_flag */
-    st32(bp + 0x202, HDRS_MAGIC);
-    st16(bp + 0x206, 0x020f);
+    stw_le_p(bp + 0x1fe, 0xaa55);                       /* boot_flag */
+    stl_le_p(bp + 0x202, HDRS_MAGIC);
+    stw_le_p(bp + 0x206, 0x020f);
     bp[0x211] = LINUX_LOADED_HIGH;
-    st32(bp + 0x22c, 0x7fffffff);                   /* initrd_addr_max */
-    st32(bp + 0x238, X86_BOOT_CMDLINE_MAX - 1);     /* cmdline_size */
+    stl_le_p(bp + 0x22c, 0x7fffffff);                   /* initrd_addr_max */
+    stl_le_p(bp + 0x238, X86_BOOT_CMDLINE_MAX - 1);     /* cmdline_size */
     x86_fill_header(bp, k->segments[0].paddr, X86_BOOT_CMDLINE_ADDR, plan);
-    st64(bp + BP_ACPI_RSDP, layout->rsdp_addr);
+    stq_le_p(bp + BP_ACPI_RSDP, layout->rsdp_addr);
     if (!x86_put_e820(bp, layout->e820, errp)) {
         g_free(bp);
         return false;

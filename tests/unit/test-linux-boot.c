@@ -5,40 +5,8 @@
  * has one, and malformed files (which must fail cleanly, never crash).
  */
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include "hw/i386/x86-linux-boot.h"
-
-static uint16_t ld16(const uint8_t *p)
-{
-    return p[0] | (p[1] << 8);
-}
-
-static uint32_t ld32(const uint8_t *p)
-{
-    return ld16(p) | ((uint32_t)ld16(p + 2) << 16);
-}
-
-static uint64_t ld64(const uint8_t *p)
-{
-    return ld32(p) | ((uint64_t)ld32(p + 4) << 32);
-}
-
-static void st16(uint8_t *p, uint16_t v)
-{
-    p[0] = v;
-    p[1] = v >> 8;
-}
-
-static void st32(uint8_t *p, uint32_t v)
-{
-    st16(p, v);
-    st16(p + 2, v >> 16);
-}
-
-static void st64(uint8_t *p, uint64_t v)
-{
-    st32(p, v);
-    st32(p + 4, v >> 32);
-}
 
 typedef struct BzSpec {
     uint16_t version;
@@ -56,20 +24,20 @@ static uint8_t *make_bzimage(const BzSpec *s, size_t *size)
     uint8_t *f = g_malloc0(setup + s->payload);
 
     f[0x1f1] = s->setup_sects;
-    st16(f + 0x1fe, 0xaa55);
+    stw_le_p(f + 0x1fe, 0xaa55);
     f[0x200] = 0xeb;
     f[0x201] = s->version >= 0x20c ? 0x6a : 0x44;     /* header length */
-    st32(f + 0x202, 0x53726448);
-    st16(f + 0x206, s->version);
+    stl_le_p(f + 0x202, 0x53726448);
+    stw_le_p(f + 0x206, s->version);
     f[0x211] = 0x01;                                 /* LOADED_HIGH */
-    st32(f + 0x214, 0x100000);
-    st32(f + 0x22c, 0x7fffffff);
-    st32(f + 0x230, 0x200000);
+    stl_le_p(f + 0x214, 0x100000);
+    stl_le_p(f + 0x22c, 0x7fffffff);
+    stl_le_p(f + 0x230, 0x200000);
     f[0x234] = s->relocatable;
-    st16(f + 0x236, s->xlf64 ? 0x7f : 0);
-    st32(f + 0x238, 2047);
-    st64(f + 0x258, 0x1000000);
-    st32(f + 0x260, 0x800000);
+    stw_le_p(f + 0x236, s->xlf64 ? 0x7f : 0);
+    stl_le_p(f + 0x238, 2047);
+    stq_le_p(f + 0x258, 0x1000000);
+    stl_le_p(f + 0x260, 0x800000);
     for (size_t i = 0; i < s->payload; i++) {
         f[setup + i] = i * 7;
     }
@@ -180,7 +148,7 @@ static void test_bzimage_versions(void)
             g_assert_nonnull(x86_boot_plan_find(&plan, "page tables"));
             g_assert_nonnull(x86_boot_plan_find(&plan, "gdt"));
             g_assert_null(x86_boot_plan_find(&plan, "setup"));
-            g_assert_cmphex(ld64(bp + BP_ACPI_RSDP), ==, 0xf5a40);
+            g_assert_cmphex(ldq_le_p(bp + BP_ACPI_RSDP), ==, 0xf5a40);
             /* nothing else before the header: the sentinel stays 0 */
             for (unsigned i = 0; i < BP_HDR; i++) {
                 if (i == BP_E820_ENTRIES ||
@@ -207,26 +175,26 @@ static void test_bzimage_versions(void)
         }
         /* the header as the file has it, plus the loader's fields */
         g_assert_cmpuint(bp[0x1f1], ==, vc->spec.setup_sects);
-        g_assert_cmphex(ld32(bp + 0x202), ==, 0x53726448);
-        g_assert_cmphex(ld16(bp + 0x206), ==, vc->spec.version);
-        g_assert_cmphex(ld16(bp + 0x1fe), ==, 0xaa55);
-        g_assert_cmphex(ld16(bp + 0x1fa), ==, 0xffff);
+        g_assert_cmphex(ldl_le_p(bp + 0x202), ==, 0x53726448);
+        g_assert_cmphex(lduw_le_p(bp + 0x206), ==, vc->spec.version);
+        g_assert_cmphex(lduw_le_p(bp + 0x1fe), ==, 0xaa55);
+        g_assert_cmphex(lduw_le_p(bp + 0x1fa), ==, 0xffff);
         g_assert_cmphex(bp[0x210], ==, X86_LINUX_LOADER_ID);
         g_assert_cmphex(bp[0x211], ==, LINUX_LOADED_HIGH | LINUX_CAN_USE_HEAP);
-        g_assert_cmphex(ld32(bp + 0x214), ==, load);
-        g_assert_cmphex(ld32(bp + 0x218), ==, plan.initrd_addr);
-        g_assert_cmphex(ld32(bp + 0x21c), ==, 0x10000);
-        g_assert_cmphex(ld16(bp + 0x224), ==, 0xde00);
-        g_assert_cmphex(ld32(bp + 0x228), ==, X86_BOOT_CMDLINE_ADDR);
+        g_assert_cmphex(ldl_le_p(bp + 0x214), ==, load);
+        g_assert_cmphex(ldl_le_p(bp + 0x218), ==, plan.initrd_addr);
+        g_assert_cmphex(ldl_le_p(bp + 0x21c), ==, 0x10000);
+        g_assert_cmphex(lduw_le_p(bp + 0x224), ==, 0xde00);
+        g_assert_cmphex(ldl_le_p(bp + 0x228), ==, X86_BOOT_CMDLINE_ADDR);
         if (vc->want64) {
             /* e820 in the zero page */
             g_assert_cmpuint(bp[BP_E820_ENTRIES], ==, test_e820.count);
             for (unsigned i = 0; i < test_e820.count; i++) {
                 const uint8_t *e = bp + BP_E820_TABLE + i * 20;
 
-                g_assert_cmphex(ld64(e), ==, test_e820.entries[i].addr);
-                g_assert_cmphex(ld64(e + 8), ==, test_e820.entries[i].size);
-                g_assert_cmphex(ld32(e + 16), ==, test_e820.entries[i].type);
+                g_assert_cmphex(ldq_le_p(e), ==, test_e820.entries[i].addr);
+                g_assert_cmphex(ldq_le_p(e + 8), ==, test_e820.entries[i].size);
+                g_assert_cmphex(ldl_le_p(e + 16), ==, test_e820.entries[i].type);
             }
         }
         x86_boot_plan_clear(&plan);
@@ -248,14 +216,14 @@ static void test_page_tables(void)
     g_assert_true(x86_linux_setup(&k, &layout, "", 0, &plan, &error_abort));
     pt = x86_boot_plan_find(&plan, "page tables");
     g_assert_cmpuint(pt->size, ==, 6 * 4096);
-    g_assert_cmphex(ld64(pt->data), ==, (X86_BOOT_PGTABLE_ADDR + 0x1000) | 3);
+    g_assert_cmphex(ldq_le_p(pt->data), ==, (X86_BOOT_PGTABLE_ADDR + 0x1000) | 3);
     for (unsigned i = 0; i < 4; i++) {
-        g_assert_cmphex(ld64(pt->data + 0x1000 + i * 8), ==,
+        g_assert_cmphex(ldq_le_p(pt->data + 0x1000 + i * 8), ==,
                         (X86_BOOT_PGTABLE_ADDR + 0x2000 + i * 0x1000) | 3);
     }
-    g_assert_cmphex(ld64(pt->data + 0x2000), ==, 0x83);
-    g_assert_cmphex(ld64(pt->data + 0x2000 + 8), ==, 0x200000 | 0x83);
-    g_assert_cmphex(ld64(pt->data + 0x5000 + 511 * 8), ==, 0xffe00000ULL | 0x83);
+    g_assert_cmphex(ldq_le_p(pt->data + 0x2000), ==, 0x83);
+    g_assert_cmphex(ldq_le_p(pt->data + 0x2000 + 8), ==, 0x200000 | 0x83);
+    g_assert_cmphex(ldq_le_p(pt->data + 0x5000 + 511 * 8), ==, 0xffe00000ULL | 0x83);
     /* no initrd: ramdisk fields zero */
     g_assert_cmphex(plan.initrd_size, ==, 0);
     /* a relocatable kernel whose init_size does not fit at pref_address */
@@ -300,7 +268,7 @@ static void test_initrd(void)
     x86_boot_plan_clear(&plan);
 
     /* initrd_addr_max below the RAM top wins */
-    st32(f + 0x22c, 0x3fffffff / 16);       /* 64 MiB - 1 */
+    stl_le_p(f + 0x22c, 0x3fffffff / 16);       /* 64 MiB - 1 */
     g_assert_true(x86_linux_parse(f, size, &k, &error_abort));
     g_assert_true(x86_linux_setup(&k, &layout, "", 0x100001, &plan, &error_abort));
     g_assert_cmphex(plan.initrd_addr, ==, 64 * MiB - 0x101000);
@@ -308,7 +276,7 @@ static void test_initrd(void)
     x86_boot_plan_clear(&plan);
 
     /* the machine's own ceiling (tables at the top of RAM) */
-    st32(f + 0x22c, 0x7fffffff);
+    stl_le_p(f + 0x22c, 0x7fffffff);
     g_assert_true(x86_linux_parse(f, size, &k, &error_abort));
     layout.initrd_ceiling = 100 * MiB;
     g_assert_true(x86_linux_setup(&k, &layout, "", 4096, &plan, &error_abort));
@@ -367,10 +335,10 @@ static void test_bzimage_malformed(void)
     f[0x203] = 'X';
     expect_parse_error(f, size, "invalid kernel header");
     f[0x203] = 'd';
-    st16(f + 0x206, 0x201);
+    stw_le_p(f + 0x206, 0x201);
     expect_parse_error(f, size, "linux kernel boot protocol 2.01 is too old "
                        "(2.02 or later is needed)");
-    st16(f + 0x206, 0x20f);
+    stw_le_p(f + 0x206, 0x20f);
     f[0x211] = 0;
     expect_parse_error(f, size, "zImage kernels (not loaded high) are not supported");
     f[0x211] = 1;
@@ -406,37 +374,37 @@ static uint8_t *make_elf(const ElfSpec *s, size_t *size)
     f[4] = 2;
     f[5] = 1;
     f[6] = 1;
-    st16(f + 16, 2);
-    st16(f + 18, 62);
-    st64(f + 24, s->entry);
-    st64(f + 32, 64);
-    st16(f + 52, 64);
-    st16(f + 54, 56);
-    st16(f + 56, phnum);
-    st32(ph, 1);
-    st64(ph + 8, 0x1000);
-    st64(ph + 16, s->vaddr);
-    st64(ph + 24, s->paddr);
-    st64(ph + 32, 0x2000);
-    st64(ph + 40, 0x3000);
+    stw_le_p(f + 16, 2);
+    stw_le_p(f + 18, 62);
+    stq_le_p(f + 24, s->entry);
+    stq_le_p(f + 32, 64);
+    stw_le_p(f + 52, 64);
+    stw_le_p(f + 54, 56);
+    stw_le_p(f + 56, phnum);
+    stl_le_p(ph, 1);
+    stq_le_p(ph + 8, 0x1000);
+    stq_le_p(ph + 16, s->vaddr);
+    stq_le_p(ph + 24, s->paddr);
+    stq_le_p(ph + 32, 0x2000);
+    stq_le_p(ph + 40, 0x3000);
     if (s->pvh) {
         uint8_t *n = f + 0x200;
 
         ph += 56;
-        st32(ph, 4);
-        st64(ph + 8, 0x200);
-        st64(ph + 32, 0x30);
+        stl_le_p(ph, 4);
+        stq_le_p(ph + 8, 0x200);
+        stq_le_p(ph + 32, 0x30);
         /* a foreign note first, then Xen's */
-        st32(n, 4);
-        st32(n + 4, 4);
-        st32(n + 8, 1);
+        stl_le_p(n, 4);
+        stl_le_p(n + 4, 4);
+        stl_le_p(n + 8, 1);
         memcpy(n + 12, "GNU", 4);
         n += 20;
-        st32(n, 4);
-        st32(n + 4, 4);
-        st32(n + 8, 18);
+        stl_le_p(n, 4);
+        stl_le_p(n + 4, 4);
+        stl_le_p(n + 8, 18);
         memcpy(n + 12, "Xen", 4);
-        st32(n + 16, s->pvh_entry);
+        stl_le_p(n + 16, s->pvh_entry);
     }
     *size = sz;
     return f;
@@ -477,25 +445,25 @@ static void test_elf_pvh(void)
 
     si = x86_boot_plan_find(&plan, "hvm_start_info");
     g_assert_cmphex(si->addr, ==, X86_BOOT_ZERO_PAGE_ADDR);
-    g_assert_cmphex(ld32(si->data), ==, 0x336ec578);
-    g_assert_cmpuint(ld32(si->data + 4), ==, 1);
-    g_assert_cmpuint(ld32(si->data + 12), ==, 1);
-    g_assert_cmphex(ld64(si->data + 24), ==, X86_BOOT_CMDLINE_ADDR);
-    g_assert_cmphex(ld64(si->data + 32), ==, 0xf0000);
-    memmap = ld64(si->data + 40);
-    g_assert_cmpuint(ld32(si->data + 48), ==, test_e820.count);
+    g_assert_cmphex(ldl_le_p(si->data), ==, 0x336ec578);
+    g_assert_cmpuint(ldl_le_p(si->data + 4), ==, 1);
+    g_assert_cmpuint(ldl_le_p(si->data + 12), ==, 1);
+    g_assert_cmphex(ldq_le_p(si->data + 24), ==, X86_BOOT_CMDLINE_ADDR);
+    g_assert_cmphex(ldq_le_p(si->data + 32), ==, 0xf0000);
+    memmap = ldq_le_p(si->data + 40);
+    g_assert_cmpuint(ldl_le_p(si->data + 48), ==, test_e820.count);
     for (unsigned i = 0; i < test_e820.count; i++) {
         const uint8_t *e = si->data + (memmap - si->addr) + i * 24;
 
-        g_assert_cmphex(ld64(e), ==, test_e820.entries[i].addr);
-        g_assert_cmphex(ld64(e + 8), ==, test_e820.entries[i].size);
-        g_assert_cmpuint(ld32(e + 16), ==, test_e820.entries[i].type);
+        g_assert_cmphex(ldq_le_p(e), ==, test_e820.entries[i].addr);
+        g_assert_cmphex(ldq_le_p(e + 8), ==, test_e820.entries[i].size);
+        g_assert_cmpuint(ldl_le_p(e + 16), ==, test_e820.entries[i].type);
     }
     {
-        const uint8_t *m = si->data + (ld64(si->data + 16) - si->addr);
+        const uint8_t *m = si->data + (ldq_le_p(si->data + 16) - si->addr);
 
-        g_assert_cmphex(ld64(m), ==, plan.initrd_addr);
-        g_assert_cmphex(ld64(m + 8), ==, 0x5000);
+        g_assert_cmphex(ldq_le_p(m), ==, plan.initrd_addr);
+        g_assert_cmphex(ldq_le_p(m + 8), ==, 0x5000);
         g_assert_cmphex(plan.initrd_addr, ==,
                         256 * MiB - X86_BOOT_ACPI_DATA_SIZE - 0x5000);
     }
@@ -520,8 +488,8 @@ static void test_elf_64(void)
     g_assert_cmpint(plan.cpu.mode, ==, X86_BOOT_LONG64);
     g_assert_cmphex(plan.cpu.rip, ==, 0x1000040);
     zp = x86_boot_plan_find(&plan, "zero page");
-    g_assert_cmphex(ld32(zp->data + 0x202), ==, 0x53726448);
-    g_assert_cmphex(ld32(zp->data + 0x228), ==, X86_BOOT_CMDLINE_ADDR);
+    g_assert_cmphex(ldl_le_p(zp->data + 0x202), ==, 0x53726448);
+    g_assert_cmphex(ldl_le_p(zp->data + 0x228), ==, X86_BOOT_CMDLINE_ADDR);
     g_assert_cmpuint(zp->data[BP_E820_ENTRIES], ==, test_e820.count);
     x86_boot_plan_clear(&plan);
 }
@@ -541,28 +509,28 @@ static void test_elf_malformed(void)
     f[4] = 1;
     expect_parse_error(f, size, "not an x86-64 ELF kernel");
     memcpy(f, orig, size);
-    st16(f + 56, 0xffff);       /* phnum huge */
+    stw_le_p(f + 56, 0xffff);       /* phnum huge */
     expect_parse_error(f, size, "invalid ELF program headers");
     memcpy(f, orig, size);
-    st64(f + 32, UINT64_MAX - 8);   /* phoff past EOF */
+    stq_le_p(f + 32, UINT64_MAX - 8);   /* phoff past EOF */
     expect_parse_error(f, size, "invalid ELF program headers");
     memcpy(f, orig, size);
-    st64(f + 64 + 32, 0x2001);  /* segment past EOF */
+    stq_le_p(f + 64 + 32, 0x2001);  /* segment past EOF */
     expect_parse_error(f, size, "ELF segment 0 extends beyond the end of the file");
     memcpy(f, orig, size);
-    st64(f + 64 + 8, UINT64_MAX);
+    stq_le_p(f + 64 + 8, UINT64_MAX);
     expect_parse_error(f, size, "ELF segment 0 extends beyond the end of the file");
     memcpy(f, orig, size);
-    st64(f + 64 + 24, 0xfffff000);  /* crosses 4 GiB */
+    stq_le_p(f + 64 + 24, 0xfffff000);  /* crosses 4 GiB */
     expect_parse_error(f, size, "ELF segment 0 at 0xfffff000 does not fit below 4 GiB");
     memcpy(f, orig, size);
-    st32(f + 0x200 + 20 + 4, 0xfffffffc);   /* note descsz huge */
+    stl_le_p(f + 0x200 + 20 + 4, 0xfffffffc);   /* note descsz huge */
     expect_parse_error(f, size, "ELF note extends beyond its segment");
     memcpy(f, orig, size);
-    st32(f + 0x200 + 20 + 4, 2);
+    stl_le_p(f + 0x200 + 20 + 4, 2);
     expect_parse_error(f, size, "invalid PVH entry note");
     memcpy(f, orig, size);
-    st32(f + 64, 6);    /* the only PT_LOAD becomes PT_PHDR */
+    stl_le_p(f + 64, 6);    /* the only PT_LOAD becomes PT_PHDR */
     expect_parse_error(f, size, "ELF kernel has nothing to load");
 
     /* parses, but the segment ends above RAM */

@@ -5,37 +5,16 @@
  * (errors, never crashes, also under random corruption).
  */
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include "hw/i386/multiboot.h"
-
-static uint32_t ld32(const uint8_t *p)
-{
-    return p[0] | (p[1] << 8) | (p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
-static uint64_t ld64(const uint8_t *p)
-{
-    return ld32(p) | ((uint64_t)ld32(p + 4) << 32);
-}
-
-static void st16(uint8_t *p, uint16_t v)
-{
-    p[0] = v;
-    p[1] = v >> 8;
-}
-
-static void st32(uint8_t *p, uint32_t v)
-{
-    st16(p, v);
-    st16(p + 2, v >> 16);
-}
 
 #define HDR_OFF 0x1000      /* multiboot header offset in the files below */
 
 static void put_header(uint8_t *f, size_t off, uint32_t flags)
 {
-    st32(f + off, MULTIBOOT_HEADER_MAGIC);
-    st32(f + off + 4, flags);
-    st32(f + off + 8, -(MULTIBOOT_HEADER_MAGIC + flags));
+    stl_le_p(f + off, MULTIBOOT_HEADER_MAGIC);
+    stl_le_p(f + off + 4, flags);
+    stl_le_p(f + off + 8, -(MULTIBOOT_HEADER_MAGIC + flags));
 }
 
 /*
@@ -48,11 +27,11 @@ static uint8_t *make_aout(size_t *size)
 
     put_header(f, HDR_OFF, MULTIBOOT_AOUT_KLUDGE | MULTIBOOT_PAGE_ALIGN |
                MULTIBOOT_MEMORY_INFO);
-    st32(f + HDR_OFF + 12, 0x100000 + HDR_OFF);
-    st32(f + HDR_OFF + 16, 0x100000);
-    st32(f + HDR_OFF + 20, 0x103000);
-    st32(f + HDR_OFF + 24, 0x105000);
-    st32(f + HDR_OFF + 28, 0x100040);
+    stl_le_p(f + HDR_OFF + 12, 0x100000 + HDR_OFF);
+    stl_le_p(f + HDR_OFF + 16, 0x100000);
+    stl_le_p(f + HDR_OFF + 20, 0x103000);
+    stl_le_p(f + HDR_OFF + 24, 0x105000);
+    stl_le_p(f + HDR_OFF + 28, 0x100040);
     *size = 0x4000;
     return f;
 }
@@ -67,26 +46,26 @@ static uint8_t *make_elf32(size_t *size)
     f[4] = 1;
     f[5] = 1;
     f[6] = 1;
-    st16(f + 16, 2);
-    st16(f + 18, 3);
-    st32(f + 24, 0xc0100010);           /* entry, virtual */
-    st32(f + 28, 52);
-    st16(f + 40, 52);
-    st16(f + 42, 32);
-    st16(f + 44, 2);
-    st32(ph, 1);
-    st32(ph + 4, 0x1000);
-    st32(ph + 8, 0xc0100000);
-    st32(ph + 12, 0x100000);
-    st32(ph + 16, 0x1000);
-    st32(ph + 20, 0x1000);
+    stw_le_p(f + 16, 2);
+    stw_le_p(f + 18, 3);
+    stl_le_p(f + 24, 0xc0100010);           /* entry, virtual */
+    stl_le_p(f + 28, 52);
+    stw_le_p(f + 40, 52);
+    stw_le_p(f + 42, 32);
+    stw_le_p(f + 44, 2);
+    stl_le_p(ph, 1);
+    stl_le_p(ph + 4, 0x1000);
+    stl_le_p(ph + 8, 0xc0100000);
+    stl_le_p(ph + 12, 0x100000);
+    stl_le_p(ph + 16, 0x1000);
+    stl_le_p(ph + 20, 0x1000);
     ph += 32;
-    st32(ph, 1);
-    st32(ph + 4, 0x2000);
-    st32(ph + 8, 0xc0200000);
-    st32(ph + 12, 0x200000);
-    st32(ph + 16, 0x800);
-    st32(ph + 20, 0x2345);
+    stl_le_p(ph, 1);
+    stl_le_p(ph + 4, 0x2000);
+    stl_le_p(ph + 8, 0xc0200000);
+    stl_le_p(ph + 12, 0x200000);
+    stl_le_p(ph + 16, 0x800);
+    stl_le_p(ph + 20, 0x2345);
     put_header(f, HDR_OFF, MULTIBOOT_PAGE_ALIGN);
     *size = 0x3000;
     return f;
@@ -135,14 +114,14 @@ static void test_parse_aout(void)
     g_assert_false(k.wants_video);
 
     /* load_end 0: to the end of the file; bss_end 0: no bss */
-    st32(f + HDR_OFF + 20, 0);
-    st32(f + HDR_OFF + 24, 0);
+    stl_le_p(f + HDR_OFF + 20, 0);
+    stl_le_p(f + HDR_OFF + 24, 0);
     g_assert_true(multiboot_parse(f, size, &k, &error_abort));
     g_assert_cmphex(k.segments[0].filesz, ==, 0x4000);
     g_assert_cmphex(k.segments[0].memsz, ==, 0x4000);
 
     /* text starting before the file's start of header: offset shifts */
-    st32(f + HDR_OFF + 12, 0x100000 + 0x800);
+    stl_le_p(f + HDR_OFF + 12, 0x100000 + 0x800);
     g_assert_true(multiboot_parse(f, size, &k, &error_abort));
     g_assert_cmphex(k.segments[0].offset, ==, HDR_OFF - 0x800);
 }
@@ -184,7 +163,7 @@ static void test_malformed(void)
     /* a header cut by the end of the file */
     expect_error(f, HDR_OFF + 20, "multiboot header is truncated");
 
-    st32(f + HDR_OFF + 8, 0);
+    stl_le_p(f + HDR_OFF + 8, 0);
     expect_error(f, size, "multiboot header has a bad checksum");
     g_assert_false(multiboot_probe(f, size));
     memcpy(f, orig, size);
@@ -198,28 +177,28 @@ static void test_malformed(void)
     }
 
     memcpy(f, orig, size);
-    st32(f + HDR_OFF + 16, 0x200000);       /* load above header */
+    stl_le_p(f + HDR_OFF + 16, 0x200000);       /* load above header */
     expect_error(f, size, "invalid load_addr address");
     memcpy(f, orig, size);
-    st32(f + HDR_OFF + 12, 0x100000 + HDR_OFF + 4);  /* text before the file */
+    stl_le_p(f + HDR_OFF + 12, 0x100000 + HDR_OFF + 4);  /* text before the file */
     expect_error(f, size, "invalid header_addr address");
     memcpy(f, orig, size);
-    st32(f + HDR_OFF + 20, 0xff000);        /* load_end below load */
+    stl_le_p(f + HDR_OFF + 20, 0xff000);        /* load_end below load */
     expect_error(f, size, "invalid load_end_addr address");
     memcpy(f, orig, size);
-    st32(f + HDR_OFF + 20, 0x104001);       /* more than the file holds */
+    stl_le_p(f + HDR_OFF + 20, 0x104001);       /* more than the file holds */
     expect_error(f, size, "invalid load_end_addr address");
     memcpy(f, orig, size);
-    st32(f + HDR_OFF + 24, 0x102000);       /* bss_end inside the text */
+    stl_le_p(f + HDR_OFF + 24, 0x102000);       /* bss_end inside the text */
     expect_error(f, size, "invalid bss_end_addr address");
     memcpy(f, orig, size);
-    st32(f + HDR_OFF + 28, 0x200000);
+    stl_le_p(f + HDR_OFF + 28, 0x200000);
     expect_error(f, size, "invalid entry_addr address");
     memcpy(f, orig, size);
-    st32(f + HDR_OFF + 12, 0xffffe000 + HDR_OFF);
-    st32(f + HDR_OFF + 16, 0xffffe000);
-    st32(f + HDR_OFF + 20, 0);
-    st32(f + HDR_OFF + 24, 0);
+    stl_le_p(f + HDR_OFF + 12, 0xffffe000 + HDR_OFF);
+    stl_le_p(f + HDR_OFF + 16, 0xffffe000);
+    stl_le_p(f + HDR_OFF + 20, 0);
+    stl_le_p(f + HDR_OFF + 24, 0);
     expect_error(f, size, "kernel does not fit in address space");
 
     e = make_elf32(&size);
@@ -227,16 +206,16 @@ static void test_malformed(void)
     e[4] = 2;
     expect_error(e, size, "Cannot load x86-64 image, give a 32bit one.");
     memcpy(e, orig, size);
-    st16(e + 44, 0xffff);
+    stw_le_p(e + 44, 0xffff);
     expect_error(e, size, "invalid ELF program headers");
     memcpy(e, orig, size);
-    st32(e + 52 + 16, 0x3000);
+    stl_le_p(e + 52 + 16, 0x3000);
     expect_error(e, size, "ELF segment 0 extends beyond the end of the file");
     memcpy(e, orig, size);
-    st32(e + 52 + 20, 0x10);
+    stl_le_p(e + 52 + 20, 0x10);
     expect_error(e, size, "invalid ELF segment 0");
     memcpy(e, orig, size);
-    st32(e + 24, 0x12345678);
+    stl_le_p(e + 24, 0x12345678);
     expect_error(e, size, "ELF entry point 0x12345678 is outside the kernel");
     memcpy(e, orig, size);
     e[0] = 0;
@@ -308,36 +287,36 @@ static void test_setup(void)
     info = x86_boot_plan_find(&plan, "multiboot info");
     g_assert_cmphex(info->addr, ==, MULTIBOOT_INFO_ADDR);
     mbi = info->data;
-    g_assert_cmphex(ld32(mbi), ==, 0x24f);
-    g_assert_cmpuint(ld32(mbi + 4), ==, 640);
-    g_assert_cmpuint(ld32(mbi + 8), ==, 127 * 1024);
-    g_assert_cmphex(ld32(mbi + 12), ==, 0x8000ffff);
-    g_assert_cmpuint(ld32(mbi + 20), ==, 2);
+    g_assert_cmphex(ldl_le_p(mbi), ==, 0x24f);
+    g_assert_cmpuint(ldl_le_p(mbi + 4), ==, 640);
+    g_assert_cmpuint(ldl_le_p(mbi + 8), ==, 127 * 1024);
+    g_assert_cmphex(ldl_le_p(mbi + 12), ==, 0x8000ffff);
+    g_assert_cmpuint(ldl_le_p(mbi + 20), ==, 2);
 
     strs = x86_boot_plan_find(&plan, "multiboot strings");
     g_assert_cmphex(strs->addr, ==, 0x208000);
 #define STR_AT(a) ((const char *)strs->data + ((a) - strs->addr))
-    g_assert_cmpstr(STR_AT(ld32(mbi + 16)), ==, "/k/kernel.elf debug=1");
-    g_assert_cmpstr(STR_AT(ld32(mbi + 64)), ==, "qemu");
-    mods_addr = ld32(mbi + 24);
+    g_assert_cmpstr(STR_AT(ldl_le_p(mbi + 16)), ==, "/k/kernel.elf debug=1");
+    g_assert_cmpstr(STR_AT(ldl_le_p(mbi + 64)), ==, "qemu");
+    mods_addr = ldl_le_p(mbi + 24);
     for (unsigned i = 0; i < 2; i++) {
         const uint8_t *m = strs->data + (mods_addr - strs->addr) + i * 16;
 
-        g_assert_cmphex(ld32(m), ==, addrs[i]);
-        g_assert_cmphex(ld32(m + 4), ==, addrs[i] + sizes[i]);
-        g_assert_cmpstr(STR_AT(ld32(m + 8)), ==, i ? "/m/two" : "/m/one a b");
-        g_assert_cmpuint(ld32(m + 12), ==, 0);
+        g_assert_cmphex(ldl_le_p(m), ==, addrs[i]);
+        g_assert_cmphex(ldl_le_p(m + 4), ==, addrs[i] + sizes[i]);
+        g_assert_cmpstr(STR_AT(ldl_le_p(m + 8)), ==, i ? "/m/two" : "/m/one a b");
+        g_assert_cmpuint(ldl_le_p(m + 12), ==, 0);
     }
     /* memory map: 24-byte entries whose size field says 20 */
-    g_assert_cmpuint(ld32(mbi + 44), ==, test_e820.count * 24);
-    g_assert_cmphex(ld32(mbi + 48), ==, MULTIBOOT_INFO_ADDR + MBI_SIZE);
+    g_assert_cmpuint(ldl_le_p(mbi + 44), ==, test_e820.count * 24);
+    g_assert_cmphex(ldl_le_p(mbi + 48), ==, MULTIBOOT_INFO_ADDR + MBI_SIZE);
     for (unsigned i = 0; i < test_e820.count; i++) {
         const uint8_t *e = mbi + MBI_SIZE + i * 24;
 
-        g_assert_cmpuint(ld32(e), ==, 20);
-        g_assert_cmphex(ld64(e + 4), ==, test_e820.entries[i].addr);
-        g_assert_cmphex(ld64(e + 12), ==, test_e820.entries[i].size);
-        g_assert_cmpuint(ld32(e + 20), ==, test_e820.entries[i].type);
+        g_assert_cmpuint(ldl_le_p(e), ==, 20);
+        g_assert_cmphex(ldq_le_p(e + 4), ==, test_e820.entries[i].addr);
+        g_assert_cmphex(ldq_le_p(e + 12), ==, test_e820.entries[i].size);
+        g_assert_cmpuint(ldl_le_p(e + 20), ==, test_e820.entries[i].type);
     }
     g_assert_cmpuint(x86_boot_plan_find(&plan, "kernel segment")->size, ==, 0x1000);
     x86_boot_plan_clear(&plan);
@@ -347,9 +326,9 @@ static void test_setup(void)
                                   &plan, &error_abort));
     info = x86_boot_plan_find(&plan, "multiboot info");
     strs = x86_boot_plan_find(&plan, "multiboot strings");
-    g_assert_cmpstr(STR_AT(ld32(info->data + 16)), ==, "k ");
-    g_assert_cmpuint(ld32(info->data + 20), ==, 0);
-    g_assert_cmpuint(ld32(info->data + 24), ==, 0);
+    g_assert_cmpstr(STR_AT(ldl_le_p(info->data + 16)), ==, "k ");
+    g_assert_cmpuint(ldl_le_p(info->data + 20), ==, 0);
+    g_assert_cmpuint(ldl_le_p(info->data + 24), ==, 0);
     x86_boot_plan_clear(&plan);
 }
 
@@ -405,7 +384,7 @@ static void fuzz_one(const uint8_t *orig, size_t size, GRand *r, size_t lo,
     }
     /* keep the checksum right half of the time so the fields get used */
     if (g_rand_boolean(r)) {
-        st32(f + HDR_OFF + 8, -(ld32(f + HDR_OFF) + ld32(f + HDR_OFF + 4)));
+        stl_le_p(f + HDR_OFF + 8, -(ldl_le_p(f + HDR_OFF) + ldl_le_p(f + HDR_OFF + 4)));
     }
     if (g_rand_int_range(r, 0, 4) == 0) {
         cut = g_rand_int_range(r, 0, size + 1);
