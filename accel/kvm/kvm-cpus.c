@@ -192,8 +192,12 @@ int kvm_vcpu_run_once(KVMCPU *cpu)
     case KVM_EXIT_MMIO:
         return kvm_handle_mmio(cpu);
     case KVM_EXIT_HLT:
-        /* No in-kernel irqchip yet: nothing could wake it. */
-        return KVM_RUN_HALTED;
+        /*
+         * An in-kernel LAPIC waits in KVM_RUN and never exits for HLT;
+         * without one nothing here could wake the vCPU.
+         */
+        return cpu->kvm->irqchip_in_kernel ? KVM_RUN_CONTINUE
+                                           : KVM_RUN_HALTED;
     case KVM_EXIT_SHUTDOWN:
         /* A triple fault: the machine resets, as on real hardware. */
         qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);

@@ -30,6 +30,9 @@ struct KVMState {
     bool readonly_mem;
     bool listener_registered;
     MemoryListener listener;
+    /* kvm-irqchip.c: KVM_CREATE_IRQCHIP done (the kernel handles HLT). */
+    bool irqchip_in_kernel;
+    bool irq_inject_status; /* KVM_IRQ_LINE_STATUS is there */
 };
 
 extern const AccelOps kvm_accel_ops;
