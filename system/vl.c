@@ -15,6 +15,8 @@
 #include "monitor/monitor.h"
 #include "qom/object_interfaces.h"
 #include "system/os-posix.h"
+#include "system/accel.h"
+#include "exec/memory.h"
 #include "system/runstate.h"
 #include "system/system.h"
 #include "system/vl.h"
@@ -382,14 +384,14 @@ static void vl_parse_accel(const char *spelling, const char *arg)
     const char *name;
 
     if (is_help_option(arg)) {
-        vl_print_accel_help(stdout);
+        accel_print_list(stdout);
         exit(0);
     }
     opts = vl_parse_opts(&qemu_accel_opts, arg, true);
     name = qemu_opt_get(opts, "accel");
     if (!name || is_help_option(name)) {
         if (name) {
-            vl_print_accel_help(stdout);
+            accel_print_list(stdout);
             exit(0);
         }
         error_report("Parameter 'accel' is missing");
@@ -1011,39 +1013,99 @@ static MachineClass *vl_select_machine(void)
     return mc;
 }
 
-/* The -accel / -machine accel= / -enable-kvm request, refused while Keel
- * has no accelerator. A machine without CPUs ("none") needs none. */
+/* The accelerator spec to set up ("kvm", "kvm:tcg"), from -accel (several
+ * are tried in order), -enable-kvm or -machine accel=; NULL if none. */
+static char *vl_accel_spec;
+
+/* Check the -accel / -machine accel= / -enable-kvm request. Names Keel
+ * knows of but has not built (tcg, qtest...) are refused here when
+ * nothing else is asked for. */
 static void vl_check_accel(void)
 {
     QemuOpts *mopts = qemu_opts_first(&qemu_machine_opts);
     const char *maccel = mopts ? qemu_opt_get(mopts, "accel") : NULL;
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) usable = g_ptr_array_new_with_free_func(g_free);
 
     if (maccel && vl.accels) {
         error_report("The -accel and \"-machine accel=\" options are "
                      "incompatible");
         exit(1);
     }
-    if (vl.accels) {
-        VlItem *it = g_ptr_array_index(vl.accels, 0);
-        const char *name = qemu_opt_get(it->opts, "accel");
+    for (guint i = 0; vl.accels && i < vl.accels->len; i++) {
+        VlItem *it = g_ptr_array_index(vl.accels, i);
 
-        vl_item_loc(it);
-        error_report("the %s accelerator is not available yet in Keel", name);
-        exit(1);
+        g_ptr_array_add(names, g_strdup(qemu_opt_get(it->opts, "accel")));
     }
     if (maccel) {
-        g_auto(GStrv) names = g_strsplit(maccel, ":", 0);
+        g_auto(GStrv) list = g_strsplit(maccel, ":", 0);
 
-        for (char **n = names; *n; n++) {
+        for (char **n = list; *n; n++) {
             if (!vl_str_in(*n, vl_accel_names)) {
                 error_report("invalid accelerator %s", *n);
                 exit(1);
             }
+            g_ptr_array_add(names, g_strdup(*n));
+        }
+    }
+    if (!names->len) {
+        return;
+    }
+    /* Known names this build lacks drop out of a list ("kvm:tcg"). */
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+
+        if (accel_find(name)) {
+            g_ptr_array_add(usable, g_strdup(name));
+        }
+    }
+    if (!usable->len) {
+        if (vl.accels) {
+            vl_item_loc(g_ptr_array_index(vl.accels, 0));
         }
         error_report("the %s accelerator is not available yet in Keel",
-                     names[0]);
+                     (char *)g_ptr_array_index(names, 0));
         exit(1);
     }
+    g_ptr_array_add(usable, NULL);
+    vl_accel_spec = g_strjoinv(":", (char **)usable->pdata);
+}
+
+/* Set up the accelerator. Every board but "none" runs CPUs and so needs
+ * one: KVM when nothing was asked for and the host has it. */
+static void vl_init_accel(MachineClass *mc, MachineState *ms)
+{
+    QemuOpts *mopts = qemu_opts_first(&qemu_machine_opts);
+    const char *typed = mopts ? qemu_opt_get(mopts, "type") : NULL;
+    Error *err = NULL;
+
+    memory_init();
+    if (!vl_accel_spec) {
+        AccelClass *kvm = accel_find("kvm");
+
+        if (mc == machine_find_class("none")) {
+            return;
+        }
+        if (!kvm || !kvm->available || !kvm->available() ||
+            !accel_init_from_string("kvm", ms, &err)) {
+            const char *why = !kvm ? "not built in"
+                : err ? error_get_pretty(err)
+                : "Could not access KVM kernel module";
+
+            error_report("no accelerator available for machine '%s' "
+                         "(KVM: %s; TCG not yet)", typed ? typed : mc->name,
+                         why);
+            exit(1);
+        }
+        return;
+    }
+    if (vl.accels) {
+        vl_item_loc(g_ptr_array_index(vl.accels, 0));
+    }
+    if (!accel_init_from_string(vl_accel_spec, ms, &err)) {
+        vl_fail(err);
+    }
+    loc_set_none();
 }
 
 /* The machine keys handled here rather than as machine properties. */
@@ -1092,8 +1154,11 @@ static void vl_check_boot_image(MachineState *ms)
     ms->kernel_filename = g_strdup(vl.kernel->arg);
     ms->initrd_filename = vl.initrd ? g_strdup(vl.initrd->arg) : NULL;
     ms->kernel_cmdline = g_strdup(vl.append ? vl.append->arg : "");
-    vl_item_new(&vl.later, QEMU_OPTION_kernel, vl.kernel->spelling,
-                vl.kernel->arg, NULL);
+    /* Boards that boot a guest take it; "none" has nothing to load into. */
+    if (MACHINE_GET_CLASS(ms) == machine_find_class("none")) {
+        vl_item_new(&vl.later, QEMU_OPTION_kernel, vl.kernel->spelling,
+                    vl.kernel->arg, NULL);
+    }
 }
 
 /* Refuse, naming the option, the first thing this build cannot do yet. */
@@ -1318,6 +1383,8 @@ int main(int argc, char **argv)
         }
         atexit(qemu_remove_pidfile);
     }
+    /* After daemonizing: a KVM VM belongs to the process that made it. */
+    vl_init_accel(mc, ms);
     if (!qemu_init_main_loop(&err) || !os_setup_signal_handling(&err)) {
         vl_fail(err);
     }

@@ -187,13 +187,41 @@ def test_later_options():
         (["-netdev", "foo,id=n"],
          "-netdev foo,id=n: Parameter 'type' does not accept value "
          "'foo'"),
-        (["-accel", "kvm"],
-         "-accel kvm: the kvm accelerator is not available yet in "
+        (["-accel", "tcg"],
+         "-accel tcg: the tcg accelerator is not available yet in "
          "Keel"),
+        (["-M", "none", "-machine", "accel=tcg"],
+         "the tcg accelerator is not available yet in Keel"),
         (["-accel", "foo"], "-accel foo: invalid accelerator foo"),
         (["-cpu", "max"],
          "-cpu max: CPU models are not available yet in Keel"),
     ])
+
+
+def test_accel_help():
+    code, out, err = run("-accel", "help")
+    assert code == 0, err
+    assert out.startswith("Accelerators supported in QEMU binary:\n"), out
+
+
+def test_pc_kernel_errors():
+    # Both need a usable accelerator first; without /dev/kvm the board
+    # cannot be built and the accelerator error comes instead.
+    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        code, out, err = run("-M", "pc", "-display", "none", "-kernel", "x")
+        assert code == 1, (code, err)
+        assert err.startswith(f"{PROG}: no accelerator available for "
+                              "machine 'pc' (KVM: "), err
+        assert err.endswith("; TCG not yet)\n"), err
+        return
+    expect_stderr(["-M", "pc", "-display", "none", "-nodefaults",
+                   "-kernel", "/nonexistent/bzImage"],
+                  "qemu: could not open kernel file '/nonexistent/bzImage': "
+                  "No such file or directory\n")
+    expect_error(["-M", "pc", "-display", "none", "-nodefaults", "-smp",
+                  "2", "-kernel", "/nonexistent/bzImage"],
+                 "Keel's pc machine runs one vCPU for now: -smp 2 needs SMP "
+                 "support, which is not available yet in Keel")
 
 
 def test_log_help():

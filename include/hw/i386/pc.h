@@ -1,0 +1,58 @@
+/*
+ * pc.h: the "pc" machine (i440FX + PIIX, as QEMU's pc-i440fx-8.2): guest
+ * RAM split around the PCI hole, the legacy ISA devices, fw_cfg, and
+ * direct kernel boot (multiboot or Linux) into a KVM vCPU. No firmware,
+ * PCI, interrupt controllers or SMP yet.
+ */
+#ifndef HW_I386_PC_H
+#define HW_I386_PC_H
+
+#include "hw/boards.h"
+#include "exec/memory.h"
+#include "hw/i386/e820.h"
+#include "hw/i386/x86-linux-boot.h"
+
+#define TYPE_PC_MACHINE MACHINE_TYPE_NAME("pc-i440fx-8.2")
+
+/* PIIX3's reset control register (hard reset when bit 2 goes 0 -> 1). */
+#define PC_RESET_CONTROL_PORT 0xcf9
+
+typedef struct PCMachineState {
+    MachineState parent_obj;
+    MemoryRegion ram;            /* unless -machine memory-backend= */
+    MemoryRegion ram_below_4g;   /* aliases into the RAM */
+    MemoryRegion ram_above_4g;
+    MemoryRegion reset_control;
+    uint8_t reset_control_val;
+    uint64_t below_4g_mem_size;
+    uint64_t above_4g_mem_size;
+    E820Table e820;
+
+    /* Direct boot: kept so that a reset can put the images back. */
+    uint8_t *kernel;             /* the -kernel file (the plan points in) */
+    size_t kernel_size;
+    X86BootPlan plan;
+    GPtrArray *images;           /* PCBootImage: initrd or modules */
+    bool booted;                 /* the plan was built */
+
+    void *cpu;                   /* the accelerator's vCPU (KVMCPU) */
+} PCMachineState;
+
+#define PC_MACHINE(obj) OBJECT_CHECK(PCMachineState, (obj), TYPE_PC_MACHINE)
+
+/**
+ * pc_cmos_init_memory: - fill the CMOS memory-size bytes as QEMU's pc
+ * does (0x15-0x18, 0x30-0x31, 0x34-0x35, 0x5b-0x5d): cmos[] gets 128
+ * bytes. Pure, for tests.
+ */
+void pc_cmos_memory_bytes(uint64_t below_4g, uint64_t above_4g,
+                          uint8_t cmos[128]);
+
+/**
+ * pc_reserved_e820: - the reserved ranges QEMU 7.2's pc reports to a
+ * multiboot kernel (SeaBIOS's top of low RAM, the BIOS ROM, the AMD
+ * HyperTransport window), added to t before pc_e820_layout().
+ */
+bool pc_reserved_e820(E820Table *t, uint64_t below_4g, Error **errp);
+
+#endif
