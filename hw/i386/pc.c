@@ -11,6 +11,7 @@
 #include "qemu/bswap.h"
 #include "qemu/main-loop.h"
 #include "hw/i386/pc.h"
+#include "hw/i386/pc-acpi.h"
 #include "hw/i386/multiboot.h"
 #include "hw/char/serial.h"
 #include "hw/input/i8042.h"
@@ -563,6 +564,7 @@ static void pc_cpu_init(PCMachineState *pcms)
 static void pc_init(MachineState *ms)
 {
     PCMachineState *pcms = PC_MACHINE(ms);
+    Error *err = NULL;
 
     if (ms->smp.cpus > 1) {
         error_report("Keel's pc machine runs one vCPU for now: -smp %u needs "
@@ -573,6 +575,10 @@ static void pc_init(MachineState *ms)
     memory_init();
     pc_memory_init(pcms);
     pc_isa_init(pcms);
+    if (!pc_acpi_setup(pcms, &err)) {
+        error_report_err(err);
+        exit(1);
+    }
     if (ms->kernel_filename) {
         pc_load_kernel(pcms);
     }

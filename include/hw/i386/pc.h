@@ -9,6 +9,7 @@
 
 #include "hw/boards.h"
 #include "exec/memory.h"
+#include "hw/irq.h"
 #include "hw/i386/e820.h"
 #include "hw/i386/x86-linux-boot.h"
 
@@ -27,6 +28,8 @@ typedef struct PCMachineState {
     uint64_t below_4g_mem_size;
     uint64_t above_4g_mem_size;
     E820Table e820;
+    qemu_irq *gsi;               /* the GSI lines (KVM_PC_GSI_COUNT); NULL
+                                  * until the machine has an irqchip */
 
     /* Direct boot: kept so that a reset can put the images back. */
     uint8_t *kernel;             /* the -kernel file (the plan points in) */
