@@ -1,12 +1,15 @@
 /*
  * kvm-pc-boot.c: put a direct-boot plan's entry state (flat 32-bit
  * protected mode for multiboot, 64-bit or 16-bit for Linux) into a KVM
- * vCPU. The plan was built by the pure loaders in hw/i386; this is the
- * only place that knows how KVM spells segment caches.
+ * vCPU, give each vCPU its CPUID table, and keep the power-on state of
+ * the vCPUs and the in-kernel chips for reset. The plan was built by the
+ * pure loaders in hw/i386; this is the only place that knows how KVM
+ * spells segment caches.
  */
 #include "qemu/osdep.h"
 #include "qemu/error.h"
 #include "hw/i386/pc-kvm.h"
+#include "system/kvm-irqchip.h"
 
 /* The reset value of RFLAGS: bit 1 always reads as one. */
 #define X86_RFLAGS_FIXED 0x2ULL
@@ -80,7 +83,21 @@ bool kvm_x86_put_boot_state(KVMCPU *cpu, const X86BootCpuState *st,
 /* Entries KVM_GET_SUPPORTED_CPUID may return; it says E2BIG if more. */
 #define KVM_BOOT_MAX_CPUID 256
 
-bool kvm_x86_init_cpuid(KVMCPU *cpu, Error **errp)
+/* Put this vCPU's APIC ID where CPUID reports it (as QEMU's cpu_x86_cpuid). */
+static void kvm_cpuid_set_apic_id(struct kvm_cpuid2 *cpuid, uint32_t apic_id)
+{
+    for (uint32_t i = 0; i < cpuid->nent; i++) {
+        struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
+
+        if (e->function == 1) {
+            e->ebx = (e->ebx & 0x00ffffff) | (apic_id & 0xff) << 24;
+        } else if (e->function == 0xb || e->function == 0x1f) {
+            e->edx = apic_id;
+        }
+    }
+}
+
+bool kvm_x86_init_cpuid(KVMCPU *cpu, uint32_t apic_id, Error **errp)
 {
     struct kvm_cpuid2 *cpuid;
     int ret;
@@ -94,6 +111,7 @@ bool kvm_x86_init_cpuid(KVMCPU *cpu, Error **errp)
         g_free(cpuid);
         return false;
     }
+    kvm_cpuid_set_apic_id(cpuid, apic_id);
     /* Without a CPUID table the vCPU has no long mode: EFER.LME faults. */
     ret = kvm_vcpu_ioctl(cpu, KVM_SET_CPUID2, cpuid);
     g_free(cpuid);
@@ -102,4 +120,89 @@ bool kvm_x86_init_cpuid(KVMCPU *cpu, Error **errp)
         return false;
     }
     return true;
+}
+
+/* ---- power-on state, for reset ----------------------------------------- */
+
+static bool kvm_vcpu_ioctl_named(KVMCPU *cpu, unsigned long req,
+                                 const char *name, void *arg, Error **errp)
+{
+    int ret = kvm_vcpu_ioctl(cpu, req, arg);
+
+    if (ret < 0) {
+        error_setg(errp, "%s failed: %s", name, strerror(-ret));
+        return false;
+    }
+    return true;
+}
+
+bool kvm_x86_save_reset_state(KVMCPU *cpu, KVMX86ResetState *st,
+                              Error **errp)
+{
+    memset(st, 0, sizeof(*st));
+    return kvm_x86_get_regs(cpu, &st->regs, errp) &&
+           kvm_x86_get_sregs(cpu, &st->sregs, errp) &&
+           kvm_vcpu_ioctl_named(cpu, KVM_GET_FPU, "KVM_GET_FPU", &st->fpu,
+                                errp) &&
+           kvm_vcpu_get_lapic(cpu, &st->lapic, errp) &&
+           kvm_vcpu_ioctl_named(cpu, KVM_GET_VCPU_EVENTS,
+                                "KVM_GET_VCPU_EVENTS", &st->events, errp) &&
+           kvm_vcpu_get_mp_state(cpu, &st->mp_state, errp);
+}
+
+bool kvm_x86_put_reset_state(KVMCPU *cpu, const KVMX86ResetState *st,
+                             Error **errp)
+{
+    struct kvm_vcpu_events events = st->events;
+
+    /*
+     * sregs first: it restores the APIC base MSR, which must enable the
+     * LAPIC before KVM_SET_LAPIC can load its registers. Events with no
+     * flags drop whatever exception or interrupt was pending.
+     */
+    events.flags = 0;
+    return kvm_x86_set_sregs(cpu, &st->sregs, errp) &&
+           kvm_x86_set_regs(cpu, &st->regs, errp) &&
+           kvm_vcpu_ioctl_named(cpu, KVM_SET_FPU, "KVM_SET_FPU",
+                                (void *)&st->fpu, errp) &&
+           kvm_vcpu_set_lapic(cpu, &st->lapic, errp) &&
+           kvm_vcpu_ioctl_named(cpu, KVM_SET_VCPU_EVENTS,
+                                "KVM_SET_VCPU_EVENTS", &events, errp) &&
+           kvm_vcpu_set_mp_state(cpu, st->mp_state, errp);
+}
+
+static bool kvm_pit_state(KVMState *s, bool set, struct kvm_pit_state2 *pit,
+                          Error **errp)
+{
+    int ret = kvm_vm_ioctl(s, set ? KVM_SET_PIT2 : KVM_GET_PIT2, pit);
+
+    if (ret < 0) {
+        error_setg(errp, "%s failed: %s", set ? "KVM_SET_PIT2" : "KVM_GET_PIT2",
+                   strerror(-ret));
+        return false;
+    }
+    return true;
+}
+
+bool kvm_pc_save_chips_state(KVMState *s, KVMPCChipsState *st, Error **errp)
+{
+    memset(st, 0, sizeof(*st));
+    st->pic_master.chip_id = KVM_IRQCHIP_PIC_MASTER;
+    st->pic_slave.chip_id = KVM_IRQCHIP_PIC_SLAVE;
+    st->ioapic.chip_id = KVM_IRQCHIP_IOAPIC;
+    return kvm_irqchip_get(s, &st->pic_master, errp) &&
+           kvm_irqchip_get(s, &st->pic_slave, errp) &&
+           kvm_irqchip_get(s, &st->ioapic, errp) &&
+           kvm_pit_state(s, false, &st->pit, errp);
+}
+
+bool kvm_pc_put_chips_state(KVMState *s, const KVMPCChipsState *st,
+                            Error **errp)
+{
+    struct kvm_pit_state2 pit = st->pit;
+
+    return kvm_irqchip_set(s, &st->pic_master, errp) &&
+           kvm_irqchip_set(s, &st->pic_slave, errp) &&
+           kvm_irqchip_set(s, &st->ioapic, errp) &&
+           kvm_pit_state(s, true, &pit, errp);
 }

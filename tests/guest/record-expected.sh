@@ -34,6 +34,7 @@ runs=(
     "pit|pit.elf|-no-reboot"
     "ports|ports.elf|-no-reboot"
     "smp|smp.elf|-no-reboot -smp 2"
+    "smp4|smp.elf|-no-reboot -smp 4"
     "reset|reset.elf|"
     "reset-noreboot|reset.elf|-no-reboot"
     "garbage|garbage.elf|-no-reboot"

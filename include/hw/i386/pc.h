@@ -1,8 +1,9 @@
 /*
  * pc.h: the "pc" machine (i440FX + PIIX, as QEMU's pc-i440fx-8.2): guest
- * RAM split around the PCI hole, the legacy ISA devices, fw_cfg, and
- * direct kernel boot (multiboot or Linux) into a KVM vCPU. No firmware,
- * PCI, interrupt controllers or SMP yet.
+ * RAM split around the PCI hole, the legacy ISA devices and their IRQs,
+ * fw_cfg, direct kernel boot (multiboot or Linux; pc-boot.c) and the
+ * vCPUs with their interrupt controllers (pc-cpus.c, KVM's in-kernel
+ * irqchip). No firmware or PCI yet.
  */
 #ifndef HW_I386_PC_H
 #define HW_I386_PC_H
@@ -38,7 +39,7 @@ typedef struct PCMachineState {
     GPtrArray *images;           /* PCBootImage: initrd or modules */
     bool booted;                 /* the plan was built */
 
-    void *cpu;                   /* the accelerator's vCPU (KVMCPU) */
+    struct PCCpus *cpus;         /* the vCPUs (pc-cpus.c) */
 } PCMachineState;
 
 #define PC_MACHINE(obj) OBJECT_CHECK(PCMachineState, (obj), TYPE_PC_MACHINE)
@@ -57,5 +58,42 @@ void pc_cmos_memory_bytes(uint64_t below_4g, uint64_t above_4g,
  * HyperTransport window), added to t before pc_e820_layout().
  */
 bool pc_reserved_e820(E820Table *t, uint64_t below_4g, Error **errp);
+
+/* ---- pc-boot.c: direct kernel boot ------------------------------------ */
+
+/**
+ * pc_boot_load_kernel: - read -kernel (and -initrd or the multiboot
+ * modules) and build pcms->plan; exits with QEMU's message on bad input.
+ * Needs the RAM layout (pc_memory_init).
+ */
+void pc_boot_load_kernel(PCMachineState *pcms);
+
+/**
+ * pc_boot_apply_plan: - copy the plan's blobs and the images into guest
+ * RAM, at power-on and on every reset (there is no firmware to reload).
+ */
+bool pc_boot_apply_plan(PCMachineState *pcms, Error **errp);
+
+/* Free what pc_boot_load_kernel() kept. */
+void pc_boot_cleanup(PCMachineState *pcms);
+
+/* ---- pc-cpus.c: vCPUs and interrupt controllers ------------------------ */
+
+/**
+ * pc_irqchip_init: - the interrupt controllers (8259 pair, IOAPIC, LAPICs)
+ * and the PIT, in the accelerator when it has them, and pcms->gsi, the
+ * lines device models raise. Call after the RAM and before any device or
+ * vCPU; leaves pcms->gsi NULL when there is no accelerator to provide
+ * them (pc_cpus_init then reports it).
+ */
+void pc_irqchip_init(PCMachineState *pcms);
+
+/**
+ * pc_cpus_init: - create -smp's vCPUs: the BSP (APIC ID 0) starts at the
+ * boot plan's entry, the APs wait for INIT-SIPI. They run while the VM
+ * does (stop/cont), go back to their power-on state on reset, and their
+ * threads are joined at exit. Call last in machine init.
+ */
+void pc_cpus_init(PCMachineState *pcms);
 
 #endif

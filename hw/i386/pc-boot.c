@@ -1,0 +1,225 @@
+/*
+ * pc-boot.c: the pc machine's direct kernel boot (-kernel, -initrd,
+ * -append): read the files, let the pure loaders (multiboot.c,
+ * x86-linux-boot.c) plan where everything goes and the entry state, and
+ * copy the plan into guest RAM at power-on and on each reset, as QEMU's
+ * option ROMs would. Not the CPU side: pc-cpus.c puts the entry state in.
+ */
+#include "qemu/osdep.h"
+#include "qemu/error.h"
+#include "qemu/bswap.h"
+#include "hw/i386/pc.h"
+#include "hw/i386/multiboot.h"
+
+/* An initrd or multiboot module: its file, and where it goes. */
+typedef struct PCBootImage {
+    uint8_t *data;
+    size_t size;
+    uint64_t addr;
+} PCBootImage;
+
+static void pc_boot_image_free(gpointer p)
+{
+    PCBootImage *img = p;
+
+    g_free(img->data);
+    g_free(img);
+}
+
+static uint8_t *pc_read_file(const char *path, size_t *size, Error **errp)
+{
+    gchar *data = NULL;
+    gsize len = 0;
+    GError *gerr = NULL;
+
+    if (!g_file_get_contents(path, &data, &len, &gerr)) {
+        error_setg(errp, "%s", gerr->message);
+        g_error_free(gerr);
+        return NULL;
+    }
+    *size = len;
+    return (uint8_t *)data;
+}
+
+static void pc_add_image(PCMachineState *pcms, uint8_t *data, size_t size)
+{
+    PCBootImage *img = g_new0(PCBootImage, 1);
+
+    img->data = data;
+    img->size = size;
+    g_ptr_array_add(pcms->images, img);
+}
+
+/*
+ * Under QEMU the multiboot option ROM replaces mem_lower with what the
+ * BIOS reports below the EBDA (INT 12h: 639 KiB), so the guest never sees
+ * the loader's 640. Do the same to the planned multiboot_info.
+ */
+static void pc_multiboot_fix_mem_lower(PCMachineState *pcms)
+{
+    const X86BootBlob *b = x86_boot_plan_find(&pcms->plan, "multiboot info");
+    uint64_t kib = e820_table_ram_kib(&pcms->e820, 0, PC_EBDA_END);
+
+    if (b && b->owned && b->size >= 8) {
+        stl_le_p((uint8_t *)b->data + 4, kib);
+    }
+}
+
+static bool pc_plan_multiboot(PCMachineState *pcms, const X86BootLayout *layout,
+                              Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
+    MultibootKernel k;
+    g_auto(GStrv) specs = NULL;
+    g_autofree size_t *sizes = NULL;
+    g_autofree uint64_t *addrs = NULL;
+    unsigned n = 0;
+
+    if (!multiboot_parse(pcms->kernel, pcms->kernel_size, &k, errp)) {
+        return false;
+    }
+    if (k.wants_video) {
+        warn_report("multiboot knows VBE. we don't.");
+    }
+    specs = multiboot_split_modules(ms->initrd_filename ? ms->initrd_filename
+                                                        : "");
+    n = g_strv_length(specs);
+    sizes = g_new0(size_t, n + 1);
+    addrs = g_new0(uint64_t, n + 1);
+    for (unsigned i = 0; i < n; i++) {
+        g_autofree char *path = multiboot_module_path(specs[i]);
+        Error *err = NULL;
+        size_t size = 0;
+        uint8_t *data = pc_read_file(path, &size, &err);
+
+        if (!data) {
+            error_propagate_prepend(errp, err, "Failed to open file '%s': ",
+                                    path);
+            return false;
+        }
+        sizes[i] = size;
+        pc_add_image(pcms, data, size);
+    }
+    if (!multiboot_setup(&k, layout, ms->kernel_filename, ms->kernel_cmdline,
+                         specs, sizes, n, addrs, &pcms->plan, errp)) {
+        return false;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        ((PCBootImage *)g_ptr_array_index(pcms->images, i))->addr = addrs[i];
+    }
+    pc_multiboot_fix_mem_lower(pcms);
+    return true;
+}
+
+static bool pc_plan_linux(PCMachineState *pcms, const X86BootLayout *layout,
+                          Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
+    X86LinuxKernel k;
+    uint8_t *initrd = NULL;
+    size_t initrd_size = 0;
+
+    if (!x86_linux_parse(pcms->kernel, pcms->kernel_size, &k, errp)) {
+        return false;
+    }
+    if (ms->initrd_filename) {
+        Error *err = NULL;
+
+        initrd = pc_read_file(ms->initrd_filename, &initrd_size, &err);
+        if (!initrd) {
+            error_propagate_prepend(errp, err, "error reading initrd %s: ",
+                                    ms->initrd_filename);
+            return false;
+        }
+        pc_add_image(pcms, initrd, initrd_size);
+    }
+    if (!x86_linux_setup(&k, layout, ms->kernel_cmdline, initrd_size,
+                         &pcms->plan, errp)) {
+        return false;
+    }
+    if (initrd) {
+        ((PCBootImage *)g_ptr_array_index(pcms->images, 0))->addr =
+            pcms->plan.initrd_addr;
+    }
+    return true;
+}
+
+void pc_boot_load_kernel(PCMachineState *pcms)
+{
+    MachineState *ms = MACHINE(pcms);
+    X86BootLayout layout = {
+        .below_4g_mem_size = pcms->below_4g_mem_size,
+        .above_4g_mem_size = pcms->above_4g_mem_size,
+        .e820 = &pcms->e820,
+    };
+    Error *err = NULL;
+    bool ok;
+
+    pcms->kernel = pc_read_file(ms->kernel_filename, &pcms->kernel_size, &err);
+    if (!pcms->kernel) {
+        /* QEMU's own wording (hw/i386/x86.c), "qemu:" prefix included. */
+        error_free(err);
+        fprintf(stderr, "qemu: could not open kernel file '%s': %s\n",
+                ms->kernel_filename, g_strerror(errno ? errno : ENOENT));
+        exit(1);
+    }
+    x86_boot_plan_init(&pcms->plan);
+    pcms->images = g_ptr_array_new_with_free_func(pc_boot_image_free);
+    /* QEMU tries multiboot for any file that is not a bzImage. */
+    if (multiboot_probe(pcms->kernel, pcms->kernel_size)) {
+        ok = pc_plan_multiboot(pcms, &layout, &err);
+    } else {
+        ok = pc_plan_linux(pcms, &layout, &err);
+    }
+    if (!ok) {
+        error_prepend(&err, "-kernel %s: ", ms->kernel_filename);
+        error_report_err(err);
+        exit(1);
+    }
+    pcms->booted = true;
+}
+
+/* Copy the plan's blobs and the images into guest RAM (at boot and reset). */
+bool pc_boot_apply_plan(PCMachineState *pcms, Error **errp)
+{
+    const X86BootPlan *plan = &pcms->plan;
+
+    for (unsigned i = 0; i < plan->nr_blobs; i++) {
+        const X86BootBlob *b = &plan->blobs[i];
+
+        if ((b->size && address_space_write(&address_space_memory, b->addr,
+                                            MEMTXATTRS_UNSPECIFIED, b->data,
+                                            b->size) != MEMTX_OK) ||
+            (b->zero_size &&
+             dma_memory_set(&address_space_memory, b->addr + b->size, 0,
+                            b->zero_size, MEMTXATTRS_UNSPECIFIED) != MEMTX_OK)) {
+            error_setg(errp, "cannot load %s at 0x%" PRIx64 ": outside RAM",
+                       b->what, b->addr);
+            return false;
+        }
+    }
+    for (guint i = 0; i < pcms->images->len; i++) {
+        PCBootImage *img = g_ptr_array_index(pcms->images, i);
+
+        if (img->size &&
+            address_space_write(&address_space_memory, img->addr,
+                                MEMTXATTRS_UNSPECIFIED, img->data,
+                                img->size) != MEMTX_OK) {
+            error_setg(errp, "cannot load module %u at 0x%" PRIx64
+                       ": outside RAM", i, img->addr);
+            return false;
+        }
+    }
+    return true;
+}
+
+void pc_boot_cleanup(PCMachineState *pcms)
+{
+    if (pcms->images) {
+        g_ptr_array_free(pcms->images, TRUE);
+        pcms->images = NULL;
+    }
+    x86_boot_plan_clear(&pcms->plan);
+    g_free(pcms->kernel);
+    pcms->kernel = NULL;
+}
