@@ -76,6 +76,11 @@ static void hmp_cont(Monitor *mon, const char *arg)
     vm_start();
 }
 
+static void hmp_system_powerdown(Monitor *mon, const char *arg)
+{
+    qemu_system_powerdown_request();
+}
+
 static void hmp_info_version(Monitor *mon, const char *arg)
 {
     monitor_printf(mon, "%s (Keel %s)\n", QEMU_VERSION, KEEL_VERSION);
@@ -121,6 +126,8 @@ static const MonitorCmd hmp_cmds[] = {
       "state", hmp_info },
     { "quit|q", "", "quit the emulator", hmp_quit },
     { "stop|s", "", "stop emulation", hmp_stop },
+    { "system_powerdown", "", "send system power down event",
+      hmp_system_powerdown },
     { NULL }
 };
 

@@ -38,6 +38,9 @@ runs=(
     "reset|reset.elf|"
     "reset-noreboot|reset.elf|-no-reboot"
     "garbage|garbage.elf|-no-reboot"
+    "acpi|acpi.elf|-no-reboot"
+    "acpi-maxcpus|acpi.elf|-no-reboot -smp 1,maxcpus=2"
+    "acpi-smp2|acpi.elf|-no-reboot -smp 2"
 )
 
 cd "$kdir" || { echo "record-expected: no kernel dir $kdir (build first)" >&2; exit 1; }
