@@ -7,6 +7,7 @@
  * by other layers through the notifier lists here; none of that lives here.
  */
 #include "qemu/osdep.h"
+#include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "qemu/timer.h"
 #include "system/runstate.h"
@@ -16,6 +17,7 @@
 
 bool no_shutdown;
 bool no_reboot;
+PanicAction panic_action = PANIC_ACTION_SHUTDOWN;
 
 static const char *const runstate_names[RUN_STATE__MAX] = {
     [RUN_STATE_DEBUG] = "debug",
@@ -297,6 +299,8 @@ static int powerdown_requested;
 static int vmstop_requested;    /* RunState + 1, 0 when idle */
 static int shutdown_signal;
 static int shutdown_pid;
+static int guest_panic_requested;
+static int main_loop_done;      /* qemu_main_loop() left its loop */
 
 void qemu_system_shutdown_request(ShutdownCause reason)
 {
@@ -330,6 +334,64 @@ void qemu_system_vmstop_request(RunState state)
 {
     __atomic_store_n(&vmstop_requested, state + 1, __ATOMIC_RELEASE);
     qemu_notify_event();
+}
+
+/*
+ * QEMU stops the panicking vCPU at once (vm_stop from the vCPU thread);
+ * here the main loop does the stopping, so the vCPU waits for it without
+ * the BQL instead of running more guest code (the guest's next line must
+ * not reach the serial port). Not from the main thread: it would wait on
+ * itself.
+ */
+static void runstate_wait_panic_served(void)
+{
+    bool locked = bql_locked();
+
+    if (qemu_in_main_thread()) {
+        return;
+    }
+    if (locked) {
+        bql_unlock();
+    }
+    /*
+     * vm_stop() sets the state before it stops (joins) the vCPUs, so this
+     * sees it change while the main loop waits for us to return.
+     */
+    while (runstate_is_running() &&
+           !__atomic_load_n(&main_loop_done, __ATOMIC_ACQUIRE)) {
+        g_usleep(100);
+    }
+    if (locked) {
+        bql_lock();
+    }
+}
+
+void qemu_system_guest_panicked(void)
+{
+    qemu_log_mask(LOG_GUEST_ERROR, "Guest crashed\n");
+    if (panic_action == PANIC_ACTION_NONE) {
+        return;
+    }
+    __atomic_store_n(&guest_panic_requested, 1, __ATOMIC_RELEASE);
+    qemu_notify_event();
+    runstate_wait_panic_served();
+}
+
+/* QEMU's order: stop in "guest-panicked", then (unless pausing) shut down. */
+static void runstate_serve_guest_panic(void)
+{
+    bool pause = panic_action == PANIC_ACTION_PAUSE ||
+                 (panic_action == PANIC_ACTION_SHUTDOWN && no_shutdown);
+
+    int none = SHUTDOWN_CAUSE_NONE;
+
+    vm_stop(RUN_STATE_GUEST_PANICKED);
+    /* A shutdown already asked for (a signal, quit) keeps its cause. */
+    if (!pause) {
+        __atomic_compare_exchange_n(&shutdown_requested, &none,
+                                    SHUTDOWN_CAUSE_GUEST_PANIC, false,
+                                    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+    }
 }
 
 void qemu_system_killed(int sig, pid_t pid)
@@ -389,6 +451,12 @@ bool main_loop_should_exit(int *status)
     ShutdownCause cause;
     int stop;
 
+    /* Before the shutdown it may request, as QEMU's synchronous vm_stop. */
+    if (__atomic_load_n(&guest_panic_requested, __ATOMIC_ACQUIRE)) {
+        runstate_serve_guest_panic();
+        __atomic_store_n(&guest_panic_requested, 0, __ATOMIC_RELEASE);
+    }
+
     cause = __atomic_exchange_n(&shutdown_requested, SHUTDOWN_CAUSE_NONE,
                                 __ATOMIC_ACQ_REL);
     if (cause != SHUTDOWN_CAUSE_NONE) {
@@ -397,7 +465,8 @@ bool main_loop_should_exit(int *status)
         }
         request_notify(shutdown_notifiers, cause);
         if (!no_shutdown || shutdown_cause_forces_exit(cause)) {
-            *status = 0;
+            *status = cause == SHUTDOWN_CAUSE_GUEST_PANIC &&
+                      panic_action == PANIC_ACTION_EXIT_FAILURE ? 1 : 0;
             return true;
         }
         vm_stop(RUN_STATE_SHUTDOWN);
@@ -434,6 +503,8 @@ int qemu_main_loop(void)
     while (!main_loop_should_exit(&status)) {
         main_loop_wait(false);
     }
+    /* A vCPU waiting for its panic to be served must not wait for us. */
+    __atomic_store_n(&main_loop_done, 1, __ATOMIC_RELEASE);
     runstate_run_exit_notifiers();
     return status;
 }

@@ -447,17 +447,6 @@ void vl_print_help(FILE *f)
             "yet are\nrefused with a message rather than ignored.\n");
 }
 
-void vl_print_accel_help(FILE *f)
-{
-    /* QEMU's header, so scripts that parse it see an empty list. */
-    fprintf(f, "Accelerators supported in QEMU binary:\n");
-}
-
-void vl_print_cpu_help(FILE *f)
-{
-    fprintf(f, "Available CPUs:\n");
-}
-
 void vl_print_display_help(FILE *f)
 {
     fprintf(f, "Available display backend types:\nnone\n");

@@ -536,8 +536,13 @@ void vl_check_memory(MachineClass *mc, MachineState *ms)
             sz = mc->default_ram_size;
         }
     }
-    /* QEMU rounds to 8 KiB and keeps RAM addressable. */
-    if (sz > UINT64_MAX - 8191 || QEMU_ALIGN_UP(sz, 8192) > (1ULL << 52)) {
+    /*
+     * QEMU rounds to 8 KiB and lets the allocation refuse what the host
+     * cannot give ("cannot set up guest memory ..."); we do the same, and
+     * only stop sizes no host can map before they overflow the board's
+     * address arithmetic (below/above 4 GiB, the e820 map).
+     */
+    if (QEMU_ALIGN_UP(sz, 8192) > (1ULL << 63) || sz > (1ULL << 63)) {
         error_report("ram size too large");
         exit(1);
     }
@@ -556,9 +561,10 @@ void vl_check_memory(MachineClass *mc, MachineState *ms)
             error_report("slots specified but no max-size");
             exit(1);
         }
-        if (slots > 256) {
-            error_report("invalid value of maxmem: memory slots must not "
-                         "exceed 256");
+        /* The pc board's limit (ACPI_MAX_RAM_SLOTS); "none" has none. */
+        if (slots > 256 && mc->max_cpus > 1) {
+            error_report("unsupported amount of memory slots: %" PRIu64,
+                         slots);
             exit(1);
         }
     }

@@ -16,10 +16,12 @@
 #include "qom/object_interfaces.h"
 #include "system/os-posix.h"
 #include "system/accel.h"
+#include "system/hostmem.h"
 #include "exec/memory.h"
 #include "system/runstate.h"
 #include "system/system.h"
 #include "system/vl.h"
+#include "target/i386/cpu.h"
 
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -51,6 +53,9 @@ static struct {
     GPtrArray *later;        /* VlItem, options that later issues own */
     VlItem *kernel, *initrd, *append, *dtb, *cpu, *vga, *display;
     const char *pidfile;
+    const char *mem_path;        /* -mem-path */
+    bool mem_prealloc;           /* -mem-prealloc */
+    char *memory_backend;        /* -machine memory-backend= */
     const char *log_mask;
     const char *log_file;
     bool nographic;
@@ -146,8 +151,6 @@ static const char *vl_later_feature(VlOptionIndex idx)
         return "incoming migration is";
     case QEMU_OPTION_loadvm:
         return "loading VM snapshots is";
-    case QEMU_OPTION_mem_path:
-        return "file-backed guest RAM is";
     case QEMU_OPTION_icount:
         return "instruction counting is";
     case QEMU_OPTION_gdb: case QEMU_OPTION_s:
@@ -372,6 +375,13 @@ static void vl_parse_action(const char *arg)
     if (v) {
         no_shutdown = !strcmp(v, "pause");
     }
+    v = qemu_opt_get(opts, "panic");
+    if (v) {
+        panic_action = !strcmp(v, "pause") ? PANIC_ACTION_PAUSE :
+                       !strcmp(v, "exit-failure") ? PANIC_ACTION_EXIT_FAILURE :
+                       !strcmp(v, "none") ? PANIC_ACTION_NONE :
+                       PANIC_ACTION_SHUTDOWN;
+    }
 }
 
 static const char *const vl_accel_names[] = {
@@ -580,7 +590,7 @@ static void vl_handle_option(const VlOption *o, const char *spelling,
         break;
     case QEMU_OPTION_cpu:
         if (is_help_option(arg)) {
-            vl_print_cpu_help(stdout);
+            x86_cpu_list(stdout);
             exit(0);
         }
         vl.cpu = vl_item_new(NULL, o->index, spelling, arg, NULL);
@@ -597,6 +607,12 @@ static void vl_handle_option(const VlOption *o, const char *spelling,
         break;
     case QEMU_OPTION_m:
         vl_parse_opts(&qemu_mem_opts, arg, true);
+        break;
+    case QEMU_OPTION_mem_path:
+        vl.mem_path = arg;
+        break;
+    case QEMU_OPTION_mem_prealloc:
+        vl.mem_prealloc = true;
         break;
     case QEMU_OPTION_boot:
         vl_parse_opts(&qemu_boot_opts, arg, true);
@@ -857,7 +873,6 @@ static void vl_handle_option(const VlOption *o, const char *spelling,
      * nothing a user can observe yet. */
     case QEMU_OPTION_k:
     case QEMU_OPTION_L:
-    case QEMU_OPTION_mem_prealloc:
     case QEMU_OPTION_no_user_config:
     case QEMU_OPTION_only_migratable:
     case QEMU_OPTION_async_teardown:
@@ -1119,6 +1134,12 @@ static int vl_machine_set_prop(void *opaque, const char *name,
         !strcmp(name, "mem-merge") || !strcmp(name, "dump-guest-core")) {
         return 0;
     }
+    /* A backend named here is created by -object, after the machine. */
+    if (!strcmp(name, "memory-backend")) {
+        g_free(vl.memory_backend);
+        vl.memory_backend = g_strdup(value);
+        return 0;
+    }
     if (!strcmp(name, "usb")) {
         bool on;
 
@@ -1165,9 +1186,21 @@ static void vl_check_boot_image(MachineState *ms)
 static void vl_check_unavailable(void)
 {
     if (vl.cpu) {
-        vl_item_loc(vl.cpu);
-        error_report("CPU models are not available yet in Keel");
-        exit(1);
+        g_autoptr(X86CPUSpec) spec = NULL;
+        Error *err = NULL;
+
+        /* Check -cpu before the VM exists; the board parses it again for
+         * each vCPU. QEMU names no option in these messages. */
+        spec = x86_cpu_spec_parse(vl.cpu->arg, &err);
+        if (!spec) {
+            error_report_err(err);
+            exit(1);
+        }
+        for (guint i = 0; i < spec->warnings->len; i++) {
+            warn_report("%s", (char *)g_ptr_array_index(spec->warnings, i));
+        }
+        g_free(machine_current()->cpu_model);
+        machine_current()->cpu_model = g_strdup(vl.cpu->arg);
     }
     if (vl.display) {
         const char *type = vl.display->opts
@@ -1339,6 +1372,64 @@ static MachineState *vl_create_machine(MachineClass *mc)
     return ms;
 }
 
+/*
+ * The board's RAM from a memory backend: the one -machine memory-backend=
+ * names (its size is the RAM size), or, for -mem-path and -mem-prealloc,
+ * one made as QEMU does, with the board's RAM id ("pc.ram").
+ */
+static void vl_setup_ram_backend(MachineClass *mc, MachineState *ms)
+{
+    g_autofree char *size = NULL;
+    Object *backend;
+    Error *err = NULL;
+
+    if (vl.memory_backend) {
+        uint64_t backend_size;
+
+        backend = object_resolve_path_component(object_get_objects_root(),
+                                                vl.memory_backend);
+        if (!backend || !object_dynamic_cast(backend, TYPE_MEMORY_BACKEND)) {
+            error_report("Memory backend '%s' not found", vl.memory_backend);
+            exit(1);
+        }
+        backend_size = memory_region_size(
+            host_memory_backend_get_memory(MEMORY_BACKEND(backend)));
+        if (!qemu_opts_first(&qemu_mem_opts)) {
+            ms->ram_size = ms->maxram_size = backend_size;
+        } else if (ms->ram_size != backend_size) {
+            error_report("Machine memory size does not match the size of the "
+                         "memory backend");
+            exit(1);
+        }
+    } else if ((vl.mem_path || vl.mem_prealloc) && mc->default_ram_id) {
+        const char *kv[7] = { "size" };
+        unsigned n = 2;
+
+        size = g_strdup_printf("%" PRIu64, ms->ram_size);
+        kv[1] = size;
+        if (vl.mem_path) {
+            kv[n++] = "mem-path";
+            kv[n++] = vl.mem_path;
+        }
+        if (vl.mem_prealloc) {
+            kv[n++] = "prealloc";
+            kv[n++] = "on";
+        }
+        backend = user_creatable_add_kv(vl.mem_path ? TYPE_MEMORY_BACKEND_FILE
+                                                    : TYPE_MEMORY_BACKEND_RAM,
+                                        mc->default_ram_id, kv, &err);
+        if (!backend) {
+            vl_fail(err);   /* QEMU's wording names the path already */
+        }
+    } else {
+        return;
+    }
+    if (!object_property_set_link(OBJECT(ms), "memory-backend", backend,
+                                  &err)) {
+        vl_fail(err);
+    }
+}
+
 static void vl_cleanup(void)
 {
     monitor_cleanup();
@@ -1369,6 +1460,12 @@ int main(int argc, char **argv)
     vl_check_memory(mc, ms);
     vl_check_boot();
     vl_check_rtc();
+    if (qemu_opts_first(&qemu_rtc_opts)) {
+        QemuOpts *rtc = qemu_opts_first(&qemu_rtc_opts);
+
+        ms->rtc_base = g_strdup(qemu_opt_get(rtc, "base"));
+        ms->rtc_clock = g_strdup(qemu_opt_get(rtc, "clock"));
+    }
     vl_check_accel();
     vl_check_boot_image(ms);
     vl_check_unavailable();
@@ -1390,6 +1487,7 @@ int main(int argc, char **argv)
     }
 
     vl_create_objects();
+    vl_setup_ram_backend(mc, ms);
     vl_create_chardevs();
     qemu_chr_register_qdev_property();
     if (!machine_run_board_init(ms, &err)) {

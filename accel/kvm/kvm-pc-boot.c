@@ -80,48 +80,6 @@ bool kvm_x86_put_boot_state(KVMCPU *cpu, const X86BootCpuState *st,
     return kvm_x86_set_regs(cpu, &regs, errp);
 }
 
-/* Entries KVM_GET_SUPPORTED_CPUID may return; it says E2BIG if more. */
-#define KVM_BOOT_MAX_CPUID 256
-
-/* Put this vCPU's APIC ID where CPUID reports it (as QEMU's cpu_x86_cpuid). */
-static void kvm_cpuid_set_apic_id(struct kvm_cpuid2 *cpuid, uint32_t apic_id)
-{
-    for (uint32_t i = 0; i < cpuid->nent; i++) {
-        struct kvm_cpuid_entry2 *e = &cpuid->entries[i];
-
-        if (e->function == 1) {
-            e->ebx = (e->ebx & 0x00ffffff) | (apic_id & 0xff) << 24;
-        } else if (e->function == 0xb || e->function == 0x1f) {
-            e->edx = apic_id;
-        }
-    }
-}
-
-bool kvm_x86_init_cpuid(KVMCPU *cpu, uint32_t apic_id, Error **errp)
-{
-    struct kvm_cpuid2 *cpuid;
-    int ret;
-
-    cpuid = g_malloc0(sizeof(*cpuid) +
-                      KVM_BOOT_MAX_CPUID * sizeof(struct kvm_cpuid_entry2));
-    cpuid->nent = KVM_BOOT_MAX_CPUID;
-    ret = kvm_ioctl(cpu->kvm, KVM_GET_SUPPORTED_CPUID, cpuid);
-    if (ret < 0) {
-        error_setg(errp, "KVM_GET_SUPPORTED_CPUID failed: %s", strerror(-ret));
-        g_free(cpuid);
-        return false;
-    }
-    kvm_cpuid_set_apic_id(cpuid, apic_id);
-    /* Without a CPUID table the vCPU has no long mode: EFER.LME faults. */
-    ret = kvm_vcpu_ioctl(cpu, KVM_SET_CPUID2, cpuid);
-    g_free(cpuid);
-    if (ret < 0) {
-        error_setg(errp, "KVM_SET_CPUID2 failed: %s", strerror(-ret));
-        return false;
-    }
-    return true;
-}
-
 /* ---- power-on state, for reset ----------------------------------------- */
 
 static bool kvm_vcpu_ioctl_named(KVMCPU *cpu, unsigned long req,

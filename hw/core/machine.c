@@ -74,6 +74,9 @@ static void machine_instance_finalize(Object *obj)
     g_free(ms->boot_once);
     g_free(ms->accel);
     g_free(ms->cpu_type);
+    g_free(ms->cpu_model);
+    g_free(ms->rtc_base);
+    g_free(ms->rtc_clock);
 }
 
 static const TypeInfo machine_info = {

@@ -11,6 +11,7 @@
 #include "hw/i386/acpi-build.h"
 #include "hw/i386/pc-acpi.h"
 #include "hw/nvram/fw_cfg.h"
+#include "target/i386/cpu.h"
 #include "system/runstate.h"
 #include "system/system.h"
 
@@ -34,16 +35,23 @@ static unsigned pc_acpi_serial_count(void)
 }
 
 /*
- * The configuration of this machine. With at most two CPUs every
- * topology gives APIC IDs 0..n-1, which is how the vCPUs are numbered,
- * so the default (id = index) is exact.
+ * The configuration of this machine. The MADT lists the APIC IDs of the
+ * -smp topology (socket/core/thread bit fields), the IDs the vCPUs have;
+ * apic_ids gets max_cpus of them and must outlive the build.
  */
-static void pc_acpi_config(PCMachineState *pcms, AcpiBuildConfig *cfg)
+static void pc_acpi_config(PCMachineState *pcms, AcpiBuildConfig *cfg,
+                           uint32_t **apic_ids)
 {
     MachineState *ms = MACHINE(pcms);
     unsigned cpus = MAX(ms->smp.cpus, 1);
+    unsigned max_cpus = MAX(ms->smp.max_cpus, cpus);
 
-    acpi_build_config_init_pc(cfg, cpus, MAX(ms->smp.max_cpus, cpus));
+    acpi_build_config_init_pc(cfg, cpus, max_cpus);
+    *apic_ids = g_new(uint32_t, max_cpus);
+    for (unsigned i = 0; i < max_cpus; i++) {
+        (*apic_ids)[i] = x86_cpu_apic_id(&ms->smp, i);
+    }
+    cfg->apic_ids = *apic_ids;
     cfg->n_serial = pc_acpi_serial_count();
     /*
      * Keel's pc has neither an HPET nor a PCI host bridge yet: tables
@@ -98,8 +106,9 @@ static void pc_acpi_reset(void *opaque)
 static bool pc_acpi_build(PCMachineState *pcms, PCAcpi *a, Error **errp)
 {
     AcpiBuildConfig cfg;
+    g_autofree uint32_t *apic_ids = NULL;
 
-    pc_acpi_config(pcms, &cfg);
+    pc_acpi_config(pcms, &cfg, &apic_ids);
     a->tables = g_byte_array_new();
     if (!acpi_build_tables(&cfg, PC_ACPI_TABLES_BASE, a->tables,
                            &a->rsdp_addr, errp)) {

@@ -9,6 +9,7 @@
 #include "qemu/error.h"
 #include "qemu/bswap.h"
 #include "hw/i386/pc.h"
+#include "hw/i386/pc-acpi.h"
 #include "hw/i386/multiboot.h"
 
 /* An initrd or multiboot module: its file, and where it goes. */
@@ -151,6 +152,8 @@ void pc_boot_load_kernel(PCMachineState *pcms)
         .below_4g_mem_size = pcms->below_4g_mem_size,
         .above_4g_mem_size = pcms->above_4g_mem_size,
         .e820 = &pcms->e820,
+        /* Linux then needs no scan of the BIOS area to find ACPI. */
+        .rsdp_addr = pc_acpi_rsdp_addr(),
     };
     Error *err = NULL;
     bool ok;

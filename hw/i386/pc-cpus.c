@@ -15,6 +15,8 @@
 #if CONFIG_KVM
 #include "hw/i386/pc-kvm.h"
 #include "system/kvm-irqchip.h"
+#include "target/i386/cpu.h"
+#include "target/i386/kvm/kvm-cpuid.h"
 #endif
 
 #if CONFIG_KVM
@@ -58,14 +60,13 @@ void pc_irqchip_init(PCMachineState *pcms)
 }
 
 /*
- * QEMU numbers APIC IDs by socket/core/thread bit fields; with one thread
- * per core and the cores of one socket (its default topology for -smp N)
- * that is the CPU index. KVM's in-kernel LAPIC takes its ID from the vCPU
- * id, so the two must be the same number.
+ * QEMU numbers APIC IDs by socket/core/thread bit fields (-smp topology).
+ * KVM's in-kernel LAPIC takes its ID from the vCPU id, so the vCPU id is
+ * the APIC ID.
  */
 static uint32_t pc_cpu_apic_id(PCMachineState *pcms, unsigned index)
 {
-    return index;
+    return x86_cpu_apic_id(&MACHINE(pcms)->smp, index);
 }
 
 /*
@@ -181,7 +182,8 @@ static KVMCPU *pc_cpu_create(PCMachineState *pcms, unsigned index,
     }
     cpus->cpu[index].kvm = cpu;
     cpus->count = index + 1;
-    if (!kvm_x86_init_cpuid(cpu, apic_id, errp) ||
+    if (!kvm_x86_cpu_setup_cpuid(cpu, MACHINE(pcms)->cpu_model,
+                                 &MACHINE(pcms)->smp, index, errp) ||
         !kvm_x86_save_reset_state(cpu, &cpus->cpu[index].reset, errp)) {
         return NULL;
     }

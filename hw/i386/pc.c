@@ -203,6 +203,21 @@ static void pc_fw_cfg_init(PCMachineState *pcms)
     g_byte_array_free(e820, TRUE);
 }
 
+/* The RTC's time from -rtc base=,clock= (checked already by vl.c). */
+static void pc_rtc_set_time(MachineState *ms, RTCState *rtc)
+{
+    QEMUClockType clock;
+    Error *err = NULL;
+    time_t base;
+
+    if (!mc146818rtc_parse_opts(ms->rtc_base, ms->rtc_clock, &base, &clock,
+                                &err)) {
+        error_report_err(err);
+        exit(1);
+    }
+    mc146818rtc_set_base(rtc, base, clock);
+}
+
 static void pc_isa_init(PCMachineState *pcms)
 {
     MachineState *ms = MACHINE(pcms);
@@ -237,6 +252,7 @@ static void pc_isa_init(PCMachineState *pcms)
 
     rtc = MC146818_RTC(pc_realize_new(TYPE_MC146818_RTC));
     pc_isa_connect(pcms, DEVICE(rtc), 0, rtc->isairq);
+    pc_rtc_set_time(ms, rtc);
     pc_cmos_memory_bytes(pcms->below_4g_mem_size, pcms->above_4g_mem_size,
                          cmos);
     for (unsigned i = 0; i < G_N_ELEMENTS(cmos_mem_bytes); i++) {

@@ -1,8 +1,9 @@
 /*
  * pvpanic-isa.c: "pvpanic", the paravirtual panic port on ISA (QEMU's
  * docs/specs/pvpanic.rst). A read returns the supported events; a write
- * of PANICKED stops the guest in "guest-panicked" and then, per QEMU's
- * default -action panic=shutdown, shuts the VM down.
+ * of PANICKED reports a guest panic; what follows is -action panic=
+ * (runstate's qemu_system_guest_panicked(): shut down by default, pause,
+ * exit with status 1, or nothing).
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
@@ -10,27 +11,12 @@
 #include "hw/qdev-properties.h"
 #include "system/runstate.h"
 
-/*
- * QEMU's qemu_system_guest_panicked() with the default actions: panic=
- * shutdown, or pause when -no-shutdown (shutdown=pause) is given. Kept
- * here until -action and the GUEST_PANICKED QMP event are wired in
- * runstate. A device access runs on a vCPU thread, so both steps are
- * requests served by the main loop.
- */
 /* The realized device, for pvpanic_port(); there is one per machine. */
 static PVPanicISAState *pvpanic_dev;
 
 uint16_t pvpanic_port(void)
 {
     return pvpanic_dev ? pvpanic_dev->ioport : 0;
-}
-
-static void pvpanic_guest_panicked(void)
-{
-    qemu_system_vmstop_request(RUN_STATE_GUEST_PANICKED);
-    if (!no_shutdown) {
-        qemu_system_shutdown_request(SHUTDOWN_CAUSE_GUEST_PANIC);
-    }
 }
 
 static uint64_t pvpanic_read(void *opaque, hwaddr addr, unsigned size)
@@ -48,7 +34,7 @@ static void pvpanic_write(void *opaque, hwaddr addr, uint64_t data,
                       "\n", data);
     }
     if (data & PVPANIC_PANICKED) {
-        pvpanic_guest_panicked();
+        qemu_system_guest_panicked();
     } else if (data & PVPANIC_CRASH_LOADED) {
         /* QEMU only emits GUEST_CRASHLOADED here; no QMP events yet. */
         qemu_log_mask(LOG_GUEST_ERROR, "pvpanic: guest crash loaded\n");

@@ -67,6 +67,9 @@ struct MachineState {
     char *boot_once;
     char *accel;                  /* the accelerator in use ("kvm") */
     char *cpu_type;               /* -cpu, resolved to a type name */
+    char *rtc_base;               /* -rtc base= (NULL: utc) */
+    char *rtc_clock;              /* -rtc clock= (NULL: host) */
+    char *cpu_model;              /* -cpu as given: "qemu64,+svm"; NULL: default */
     bool dump_guest_core;
     bool mem_merge;
     bool usb;

@@ -67,6 +67,24 @@ void qemu_system_killed(int sig, pid_t pid);
 extern bool no_shutdown;
 extern bool no_reboot;
 
+/* -action panic=: what a guest panic (pvpanic) does; QEMU's PanicAction. */
+typedef enum PanicAction {
+    PANIC_ACTION_SHUTDOWN,      /* the default; pauses with -no-shutdown */
+    PANIC_ACTION_PAUSE,
+    PANIC_ACTION_EXIT_FAILURE,  /* shut down with exit status 1 */
+    PANIC_ACTION_NONE,          /* the guest runs on */
+} PanicAction;
+extern PanicAction panic_action;
+
+/*
+ * The guest reported a panic: per panic_action the VM stops in
+ * "guest-panicked" and then shuts down (exit status 0, or 1 for
+ * exit-failure), stays stopped, or runs on. Any thread; called from a vCPU
+ * thread holding the BQL it returns only once the VM has left "running",
+ * so the panicking vCPU runs no further, as in QEMU.
+ */
+void qemu_system_guest_panicked(void);
+
 /* Hooks the machine installs (reset handlers run on reset requests). */
 typedef void QEMUResetHandler(void *opaque);
 void qemu_register_reset(QEMUResetHandler *func, void *opaque);

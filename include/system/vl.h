@@ -167,8 +167,6 @@ const char *vl_help_text(VlOptionIndex index);
 const char *vl_group_title(VlOptionGroup group);
 void vl_print_version(FILE *f);
 void vl_print_help(FILE *f);
-void vl_print_accel_help(FILE *f);
-void vl_print_cpu_help(FILE *f);
 void vl_print_display_help(FILE *f);
 
 /*

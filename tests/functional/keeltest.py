@@ -97,6 +97,20 @@ class Keel:
                 self.p.communicate()
 
 
+class Skip(Exception):
+    """Raised by a test that cannot run here; the message says why."""
+
+
+def kvm_unusable():
+    """Why /dev/kvm cannot be used here, or None."""
+    try:
+        fd = os.open("/dev/kvm", os.O_RDWR)
+    except OSError as e:
+        return f"/dev/kvm: {e.strerror}"
+    os.close(fd)
+    return None
+
+
 def tests_of(namespace):
     """The test_* functions of a module's globals(), in definition order."""
     return [v for k, v in namespace.items()
@@ -118,6 +132,8 @@ def main(tests, tmp_prefix=None):
             else:
                 t()
             print(f"ok {n} - {name}")
+        except Skip as e:
+            print(f"ok {n} - {name} # SKIP {e}")
         except Exception as e:  # report and go on with the next test
             failed += 1
             print(f"not ok {n} - {name}")

@@ -193,8 +193,7 @@ def test_later_options():
         (["-M", "none", "-machine", "accel=tcg"],
          "the tcg accelerator is not available yet in Keel"),
         (["-accel", "foo"], "-accel foo: invalid accelerator foo"),
-        (["-cpu", "max"],
-         "-cpu max: CPU models are not available yet in Keel"),
+        (["-cpu", "foo"], "unable to find CPU model 'foo'"),
     ])
 
 

@@ -17,7 +17,7 @@ import shutil
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from keeltest import BIN, Keel, poll_until  # noqa: E402
+from keeltest import BIN, Keel, kvm_unusable, poll_until  # noqa: E402
 
 SRC = os.environ.get("KEEL_SOURCE_DIR", ".")
 KDIR = os.path.join(os.environ.get("KEEL_BUILD_DIR", "build"), "tests",
@@ -113,6 +113,12 @@ def test_tables_smp2(tmp):
     check_like_qemu("acpi-smp2", "-smp", "2")
 
 
+def test_tables_topology(tmp):
+    """Three cores per socket: APIC IDs skip 3 (core field 2 bits wide),
+    and the vCPUs have the same IDs, so every one of them is enabled."""
+    check_like_qemu("acpi-topo", "-smp", "6,sockets=2,cores=3")
+
+
 def test_no_shutdown_pauses(tmp):
     """-no-shutdown: the guest's S5 pauses the VM, the process stays."""
     k, sock = start_with_monitor(tmp, "-no-shutdown")
@@ -152,16 +158,6 @@ def test_power_button(tmp):
         if mon:
             mon.close()
         k.stop()
-
-
-def kvm_unusable():
-    """Why KVM cannot be used here, or None."""
-    try:
-        fd = os.open("/dev/kvm", os.O_RDWR)
-    except OSError as e:
-        return f"/dev/kvm: {e.strerror}"
-    os.close(fd)
-    return None
 
 
 def main():

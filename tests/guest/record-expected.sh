@@ -38,9 +38,14 @@ runs=(
     "reset|reset.elf|"
     "reset-noreboot|reset.elf|-no-reboot"
     "garbage|garbage.elf|-no-reboot"
+    "panic|panic.elf|-no-reboot -device pvpanic"
+    "panic-exit-failure|panic.elf|-no-reboot -device pvpanic -action panic=exit-failure"
+    "panic-none|panic.elf|-no-reboot -device pvpanic -action panic=none"
     "acpi|acpi.elf|-no-reboot"
     "acpi-maxcpus|acpi.elf|-no-reboot -smp 1,maxcpus=2"
     "acpi-smp2|acpi.elf|-no-reboot -smp 2"
+    "acpi-topo|acpi.elf|-no-reboot -smp 6,sockets=2,cores=3"
+    "rtc|rtc.elf|-no-reboot -rtc base=2006-06-17T16:01:21,clock=vm"
 )
 
 cd "$kdir" || { echo "record-expected: no kernel dir $kdir (build first)" >&2; exit 1; }

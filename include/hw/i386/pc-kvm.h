@@ -19,15 +19,6 @@
 bool kvm_x86_put_boot_state(KVMCPU *cpu, const X86BootCpuState *st,
                             Error **errp);
 
-/**
- * kvm_x86_init_cpuid: - give the vCPU the CPUID table KVM supports on this
- * host (KVM_GET_SUPPORTED_CPUID), with its own initial APIC ID in leaf 1
- * EBX[31:24] and the x2APIC ID of leaves 0xb and 0x1f: long mode, NX and
- * the rest become usable. The named CPU models (qemu64...) come with
- * target/i386.
- */
-bool kvm_x86_init_cpuid(KVMCPU *cpu, uint32_t apic_id, Error **errp);
-
 /*
  * What a vCPU looks like at power-on: KVM creates it in the reset state
  * (an AP in KVM_MP_STATE_UNINITIALIZED, waiting for INIT-SIPI, when the
