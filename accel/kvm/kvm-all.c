@@ -10,6 +10,7 @@
 #include "exec/memory.h"
 #include "system/accel.h"
 #include "system/kvm.h"
+#include "system/runstate.h"
 #include "kvm-internal.h"
 
 #include <sys/ioctl.h>
@@ -163,6 +164,19 @@ static uint32_t kvm_section_flags(KVMState *s, MemoryRegionSection *sec)
     return flags;
 }
 
+/*
+ * RAM the machine itself maps before the guest first runs cannot be left
+ * out: the guest would see holes where the e820 map promises RAM. Give up
+ * then, as QEMU does (it aborts; we exit 1). Later mappings come from the
+ * guest (BARs...) and only break that device.
+ */
+static void kvm_slot_failed(void)
+{
+    if (runstate_check(RUN_STATE_PRELAUNCH)) {
+        exit(1);
+    }
+}
+
 static void kvm_region_add(MemoryListener *l, MemoryRegionSection *sec)
 {
     KVMState *s = container_of(l, KVMState, listener);
@@ -180,6 +194,7 @@ static void kvm_region_add(MemoryListener *l, MemoryRegionSection *sec)
         error_report("kvm: no free memslot for %s at 0x%" PRIx64
                      " (%d in use)", memory_region_name(sec->mr), gpa,
                      s->nr_slots);
+        kvm_slot_failed();
         return;
     }
     s->slots[i] = (KVMSlot) {
@@ -191,6 +206,7 @@ static void kvm_region_add(MemoryListener *l, MemoryRegionSection *sec)
         error_report("kvm_set_user_memory_region: KVM_SET_USER_MEMORY_REGION "
                      "failed, slot=%d, start=0x%" PRIx64 ", size=0x%" PRIx64
                      ": %s", i, gpa, size, strerror(-ret));
+        kvm_slot_failed();
         return;
     }
     s->slots[i].used = true;
