@@ -137,8 +137,10 @@ static int kvm_handle_system_event(KVMCPU *cpu)
         qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
         return KVM_RUN_RESET;
     case KVM_SYSTEM_EVENT_CRASH:
-        qemu_system_vmstop_request(RUN_STATE_GUEST_PANICKED);
-        return KVM_RUN_SHUTDOWN;
+        /* Hyper-V crash MSRs and the like: -action panic= decides, and
+         * the VM has stopped (unless panic=none) when this returns. */
+        qemu_system_guest_panicked();
+        return KVM_RUN_CONTINUE;
     default:
         qemu_log_mask(LOG_UNIMP, "kvm: unhandled system event %u\n",
                       cpu->run->system_event.type);
