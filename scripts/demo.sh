@@ -24,6 +24,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "demo: Keel cannot boot the default guest yet. Missing:"
     for m in "${missing[@]}"; do echo "  - $m"; done
     echo "demo: what works today is listed in README.md; try:"
+    echo "  $qemu -M pc -accel kvm -nographic -kernel $build/tests/guest/hello.elf -append hi \\"
+    echo "      -device isa-debug-exit,iobase=0xf4,iosize=0x04   (a multiboot test kernel under KVM)"
     echo "  $qemu -M none -nographic      (human monitor on stdio: C-a c, then 'help'; C-a x quits)"
     exit 0
 fi
