@@ -103,3 +103,17 @@ bool test_rmtree(const char *path)
     }
     return g_unlink(path) == 0;
 }
+
+bool test_device_usable(const char *path)
+{
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+
+    if (fd < 0) {
+        g_autofree char *why = g_strdup_printf("cannot open %s: %s", path,
+                                               strerror(errno));
+        g_test_skip(why);
+        return false;
+    }
+    close(fd);
+    return true;
+}

@@ -62,6 +62,12 @@ int test_tmpdir_cleanup(int ret);
  */
 bool test_rmtree(const char *path);
 
+/*
+ * Can the test open path (e.g. /dev/kvm) read-write? If not, the current
+ * test is skipped with "cannot open PATH: reason" and false returned.
+ */
+bool test_device_usable(const char *path);
+
 /* ---- test-helpers-chardev.c: needs libmainloop and libchardev ---- */
 
 /*

@@ -6,6 +6,7 @@
  * Skips when there is no KVM.
  */
 #include "qemu/osdep.h"
+#include "test-helpers.h"
 #include "qemu/main-loop.h"
 #include "exec/memory.h"
 #include "system/kvm.h"
@@ -111,17 +112,7 @@ static const uint8_t irq_guest[] = {
 /* Open the VM or say why not; false means the test was skipped. */
 static bool kvm_usable(void)
 {
-    int fd = open(kvm_device_path, O_RDWR | O_CLOEXEC);
-
-    if (fd < 0) {
-        g_autofree char *why = g_strdup_printf("cannot open %s: %s",
-                                               kvm_device_path,
-                                               strerror(errno));
-        g_test_skip(why);
-        return false;
-    }
-    close(fd);
-    return true;
+    return test_device_usable(kvm_device_path);
 }
 
 /* The VM, its RAM and ports; with_irqchip creates irqchip and PIT first. */

@@ -7,6 +7,7 @@
  * cases need no KVM; the others skip with the reason when it is missing.
  */
 #include "qemu/osdep.h"
+#include "test-helpers.h"
 #include "qemu/main-loop.h"
 #include "exec/memory.h"
 #include "system/kvm.h"
@@ -50,17 +51,7 @@ static const MemoryRegionOps port_ops = {
 /* Open the VM or say why not; false means the test was skipped. */
 static bool kvm_usable(void)
 {
-    int fd = open(kvm_device_path, O_RDWR | O_CLOEXEC);
-
-    if (fd < 0) {
-        g_autofree char *why = g_strdup_printf("cannot open %s: %s",
-                                               kvm_device_path,
-                                               strerror(errno));
-        g_test_skip(why);
-        return false;
-    }
-    close(fd);
-    return true;
+    return test_device_usable(kvm_device_path);
 }
 
 static bool fixture_init(Fixture *f, const uint8_t *code, size_t len,

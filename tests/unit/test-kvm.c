@@ -77,17 +77,7 @@ static const MemoryRegionOps mmio_ops = {
 /* Open the VM or say why not; false means the test was skipped. */
 static bool kvm_usable(void)
 {
-    int fd = open(kvm_device_path, O_RDWR | O_CLOEXEC);
-
-    if (fd < 0) {
-        g_autofree char *why = g_strdup_printf("cannot open %s: %s",
-                                               kvm_device_path,
-                                               strerror(errno));
-        g_test_skip(why);
-        return false;
-    }
-    close(fd);
-    return true;
+    return test_device_usable(kvm_device_path);
 }
 
 static bool fixture_init(Fixture *f, const uint8_t *code, size_t len)
