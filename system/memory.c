@@ -1051,31 +1051,33 @@ static MemTxResult access_adjusted(MemoryRegion *mr, hwaddr addr,
     return r;
 }
 
+static MemTxResult dispatch_checked(MemoryRegion *mr, hwaddr addr,
+                                    uint64_t *val, unsigned size,
+                                    bool is_write, MemTxAttrs attrs)
+{
+    if (!memory_region_access_valid(mr, addr, size, is_write, attrs)) {
+        qemu_log_mask(LOG_GUEST_ERROR, "Invalid %s at addr 0x%" HWADDR_PRIx
+                      ", size %u, region '%s', reason: rejected\n",
+                      is_write ? "write" : "read", addr, size,
+                      memory_region_name(mr));
+        return MEMTX_DECODE_ERROR;
+    }
+    return access_adjusted(mr, addr, val, size, is_write, attrs);
+}
+
 MemTxResult memory_region_dispatch_read(MemoryRegion *mr, hwaddr addr,
                                         uint64_t *pval, unsigned size,
                                         MemTxAttrs attrs)
 {
     *pval = 0;
-    if (!memory_region_access_valid(mr, addr, size, false, attrs)) {
-        qemu_log_mask(LOG_GUEST_ERROR, "Invalid read at addr 0x%" HWADDR_PRIx
-                      ", size %u, region '%s', reason: rejected\n",
-                      addr, size, memory_region_name(mr));
-        return MEMTX_DECODE_ERROR;
-    }
-    return access_adjusted(mr, addr, pval, size, false, attrs);
+    return dispatch_checked(mr, addr, pval, size, false, attrs);
 }
 
 MemTxResult memory_region_dispatch_write(MemoryRegion *mr, hwaddr addr,
                                          uint64_t data, unsigned size,
                                          MemTxAttrs attrs)
 {
-    if (!memory_region_access_valid(mr, addr, size, true, attrs)) {
-        qemu_log_mask(LOG_GUEST_ERROR, "Invalid write at addr 0x%" HWADDR_PRIx
-                      ", size %u, region '%s', reason: rejected\n",
-                      addr, size, memory_region_name(mr));
-        return MEMTX_DECODE_ERROR;
-    }
-    return access_adjusted(mr, addr, &data, size, true, attrs);
+    return dispatch_checked(mr, addr, &data, size, true, attrs);
 }
 
 /* ---- info mtree ---- */

@@ -4,6 +4,7 @@
  * and holes; it does not create memory regions.
  */
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include "hw/i386/e820.h"
 
 void e820_table_init(E820Table *t)
@@ -96,6 +97,13 @@ bool e820_table_add(E820Table *t, uint64_t addr, uint64_t size, uint32_t type,
         e820_remove(t, i);
     }
     return true;
+}
+
+void e820_entry_store(uint8_t *p, const E820Entry *e)
+{
+    stq_le_p(p, e->addr);
+    stq_le_p(p + 8, e->size);
+    stl_le_p(p + 16, e->type);
 }
 
 uint64_t e820_table_ram_top_below(const E820Table *t, uint64_t limit)

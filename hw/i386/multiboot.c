@@ -108,6 +108,7 @@ static bool multiboot_parse_elf(const uint8_t *f, size_t size, MultibootKernel *
     uint32_t phoff, entry;
     unsigned phnum;
     uint64_t entry64;
+    X86ElfSegment seg;
 
     if (size < 52 || memcmp(f, "\x7f" "ELF", 4)) {
         error_setg(errp, "multiboot kernel is not ELF and has no a.out kludge");
@@ -144,15 +145,13 @@ static bool multiboot_parse_elf(const uint8_t *f, size_t size, MultibootKernel *
             error_setg(errp, "invalid ELF segment %u", i);
             return false;
         }
-        if (k->nr_segments == X86_ELF_MAX_SEGMENTS) {
-            error_setg(errp, "too many ELF segments (at most %d)",
-                       X86_ELF_MAX_SEGMENTS);
-            return false;
-        }
-        k->segments[k->nr_segments++] = (X86ElfSegment){
+        seg = (X86ElfSegment){
             .paddr = paddr, .vaddr = vaddr, .offset = off,
             .filesz = filesz, .memsz = memsz,
         };
+        if (!x86_elf_add_segment(k->segments, &k->nr_segments, &seg, errp)) {
+            return false;
+        }
         k->kernel_end = MAX(k->kernel_end, (uint64_t)paddr + memsz);
     }
     if (!k->nr_segments) {
@@ -270,19 +269,9 @@ bool multiboot_setup(const MultibootKernel *k, const X86BootLayout *layout,
         error_setg(errp, "too many e820 entries (%u) for multiboot", n_e820);
         return false;
     }
-    for (unsigned i = 0; i < k->nr_segments; i++) {
-        const X86ElfSegment *s = &k->segments[i];
-
-        /* below 1 MiB sit the GDT, multiboot_info and the BIOS area */
-        if (s->paddr < X86_BOOT_KERNEL_ADDR || s->paddr + s->memsz > ceiling) {
-            error_setg(errp, "kernel segment at 0x%" PRIx64 " (0x%" PRIx64
-                       " bytes) is outside guest RAM above 1 MiB", s->paddr, s->memsz);
-            return false;
-        }
-        if (!x86_boot_plan_add(plan, "kernel segment", s->paddr, k->file + s->offset,
-                               s->filesz, s->memsz - s->filesz, false, errp)) {
-            return false;
-        }
+    if (!x86_boot_put_elf_segments(plan, k->file, k->segments, k->nr_segments,
+                                   ceiling, "kernel segment", errp)) {
+        return false;
     }
 
     /* Modules, each page aligned, after the kernel. */
@@ -352,9 +341,7 @@ bool multiboot_setup(const MultibootKernel *k, const X86BootLayout *layout,
 
         /* size excludes itself: the mmap walker adds 4 */
         stl_le_p(e, MB_MMAP_ENTRY_SIZE - 4);
-        stq_le_p(e + 4, layout->e820->entries[i].addr);
-        stq_le_p(e + 12, layout->e820->entries[i].size);
-        stl_le_p(e + 20, layout->e820->entries[i].type);
+        e820_entry_store(e + 4, &layout->e820->entries[i]);
     }
     if (!x86_boot_plan_add(plan, "multiboot info", MULTIBOOT_INFO_ADDR, mbi,
                            MBI_SIZE + mmap_len, 0, true, errp)) {

@@ -175,7 +175,8 @@ static void pc_fw_cfg_init(PCMachineState *pcms)
     MachineState *ms = MACHINE(pcms);
     FWCfgState *fw = fw_cfg_init_io_dma(PC_FW_CFG_IOBASE, PC_FW_CFG_DMA_IOBASE,
                                         &address_space_memory);
-    GByteArray *e820 = g_byte_array_new();
+    g_autofree uint8_t *e820 = g_malloc(pcms->e820.count * E820_ENTRY_SIZE);
+    size_t e820_len = 0;
     Error *err = NULL;
 
     fw_cfg_add_i16(fw, FW_CFG_NB_CPUS, ms->smp.cpus);
@@ -184,23 +185,15 @@ static void pc_fw_cfg_init(PCMachineState *pcms)
     /* etc/e820: packed little-endian {u64 address, u64 length, u32 type}
      * for the RAM ranges, as QEMU gives them to the firmware. */
     for (unsigned i = 0; i < pcms->e820.count; i++) {
-        const E820Entry *e = &pcms->e820.entries[i];
-        uint64_t addr = GUINT64_TO_LE(e->addr);
-        uint64_t size = GUINT64_TO_LE(e->size);
-        uint32_t type = GUINT32_TO_LE(e->type);
-
-        if (e->type != E820_RAM) {
-            continue;
+        if (pcms->e820.entries[i].type == E820_RAM) {
+            e820_entry_store(e820 + e820_len, &pcms->e820.entries[i]);
+            e820_len += E820_ENTRY_SIZE;
         }
-        g_byte_array_append(e820, (const guint8 *)&addr, sizeof(addr));
-        g_byte_array_append(e820, (const guint8 *)&size, sizeof(size));
-        g_byte_array_append(e820, (const guint8 *)&type, sizeof(type));
     }
-    if (!fw_cfg_add_file(fw, "etc/e820", e820->data, e820->len, &err)) {
+    if (!fw_cfg_add_file(fw, "etc/e820", e820, e820_len, &err)) {
         error_report_err(err);
         exit(1);
     }
-    g_byte_array_free(e820, TRUE);
 }
 
 /* The RTC's time from -rtc base=,clock= (checked already by vl.c). */

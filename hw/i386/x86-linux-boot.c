@@ -248,6 +248,7 @@ static bool x86_parse_elf(const uint8_t *f, size_t size, X86LinuxKernel *k,
     uint64_t phoff, entry;
     unsigned phnum, phentsize;
     bool entry_found = false;
+    X86ElfSegment seg;
 
     k->kind = X86_LINUX_ELF;
     if (size < 64 || f[4] != 2 || f[5] != 1 || lduw_le_p(f + 18) != EM_X86_64) {
@@ -293,15 +294,13 @@ static bool x86_parse_elf(const uint8_t *f, size_t size, X86LinuxKernel *k,
                        "4 GiB", i, paddr);
             return false;
         }
-        if (k->nr_segments == X86_ELF_MAX_SEGMENTS) {
-            error_setg(errp, "too many ELF segments (at most %d)",
-                       X86_ELF_MAX_SEGMENTS);
-            return false;
-        }
-        k->segments[k->nr_segments++] = (X86ElfSegment){
+        seg = (X86ElfSegment){
             .paddr = paddr, .vaddr = vaddr, .offset = off,
             .filesz = filesz, .memsz = memsz,
         };
+        if (!x86_elf_add_segment(k->segments, &k->nr_segments, &seg, errp)) {
+            return false;
+        }
     }
     if (!k->nr_segments) {
         error_setg(errp, "ELF kernel has nothing to load");
@@ -390,11 +389,8 @@ static bool x86_put_e820(uint8_t *bp, const E820Table *e820, Error **errp)
         return false;
     }
     for (unsigned i = 0; i < e820->count; i++) {
-        uint8_t *p = bp + BP_E820_TABLE + i * 20;
-
-        stq_le_p(p, e820->entries[i].addr);
-        stq_le_p(p + 8, e820->entries[i].size);
-        stl_le_p(p + 16, e820->entries[i].type);
+        e820_entry_store(bp + BP_E820_TABLE + i * E820_ENTRY_SIZE,
+                         &e820->entries[i]);
     }
     bp[BP_E820_ENTRIES] = e820->count;
     return true;
@@ -529,22 +525,11 @@ static bool x86_put_segments(const X86LinuxKernel *k, const X86BootLayout *layou
 {
     *end = 0;
     for (unsigned i = 0; i < k->nr_segments; i++) {
-        const X86ElfSegment *s = &k->segments[i];
-
-        /* below 1 MiB are the plan's own structures and the BIOS area */
-        if (s->paddr < X86_BOOT_KERNEL_ADDR ||
-            s->paddr + s->memsz > layout->below_4g_mem_size) {
-            error_setg(errp, "ELF segment at 0x%" PRIx64 " (0x%" PRIx64
-                       " bytes) is outside guest RAM above 1 MiB", s->paddr, s->memsz);
-            return false;
-        }
-        if (!x86_boot_plan_add(plan, "kernel segment", s->paddr, k->file + s->offset,
-                               s->filesz, s->memsz - s->filesz, false, errp)) {
-            return false;
-        }
-        *end = MAX(*end, s->paddr + s->memsz);
+        *end = MAX(*end, k->segments[i].paddr + k->segments[i].memsz);
     }
-    return true;
+    return x86_boot_put_elf_segments(plan, k->file, k->segments, k->nr_segments,
+                                     layout->below_4g_mem_size, "ELF segment",
+                                     errp);
 }
 
 #define HVM_START_MAGIC 0x336ec578
@@ -579,11 +564,9 @@ static bool x86_setup_pvh(const X86LinuxKernel *k, const X86BootLayout *layout,
     stq_le_p(si + 40, memmap);
     stl_le_p(si + 48, n);
     for (unsigned i = 0; i < n; i++) {
-        uint8_t *e = si + (memmap - X86_BOOT_ZERO_PAGE_ADDR) + i * 24;
-
-        stq_le_p(e, layout->e820->entries[i].addr);
-        stq_le_p(e + 8, layout->e820->entries[i].size);
-        stl_le_p(e + 16, layout->e820->entries[i].type);
+        /* the 4 bytes after each entry are reserved (zero) */
+        e820_entry_store(si + (memmap - X86_BOOT_ZERO_PAGE_ADDR) +
+                         i * HVM_MEMMAP_ENTRY_SIZE, &layout->e820->entries[i]);
     }
     if (initrd_size) {
         uint8_t *m = si + (modlist - X86_BOOT_ZERO_PAGE_ADDR);
@@ -653,6 +636,40 @@ bool x86_linux_setup(const X86LinuxKernel *k, const X86BootLayout *layout,
         return x86_setup_pvh(k, layout, cmdline, initrd_size, plan, errp);
     }
     return x86_setup_elf64(k, layout, cmdline, initrd_size, plan, errp);
+}
+
+bool x86_elf_add_segment(X86ElfSegment *segs, unsigned *n,
+                         const X86ElfSegment *seg, Error **errp)
+{
+    if (*n == X86_ELF_MAX_SEGMENTS) {
+        error_setg(errp, "too many ELF segments (at most %d)",
+                   X86_ELF_MAX_SEGMENTS);
+        return false;
+    }
+    segs[(*n)++] = *seg;
+    return true;
+}
+
+bool x86_boot_put_elf_segments(X86BootPlan *plan, const uint8_t *file,
+                               const X86ElfSegment *segs, unsigned n,
+                               uint64_t ceiling, const char *what, Error **errp)
+{
+    for (unsigned i = 0; i < n; i++) {
+        const X86ElfSegment *s = &segs[i];
+
+        /* below 1 MiB are the plan's own structures and the BIOS area */
+        if (s->paddr < X86_BOOT_KERNEL_ADDR || s->paddr + s->memsz > ceiling) {
+            error_setg(errp, "%s at 0x%" PRIx64 " (0x%" PRIx64
+                       " bytes) is outside guest RAM above 1 MiB", what,
+                       s->paddr, s->memsz);
+            return false;
+        }
+        if (!x86_boot_plan_add(plan, "kernel segment", s->paddr, file + s->offset,
+                               s->filesz, s->memsz - s->filesz, false, errp)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 bool x86_elf_entry_paddr(const X86ElfSegment *segs, unsigned n,

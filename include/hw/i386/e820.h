@@ -39,6 +39,9 @@ typedef struct E820Table {
 #define PC_4G               0x100000000ULL
 #define PC_MAX_RAM_BELOW_4G 0xe0000000ULL  /* QEMU's max-ram-below-4g default */
 
+/* Size of a stored entry (see e820_entry_store()). */
+#define E820_ENTRY_SIZE 20
+
 void e820_table_init(E820Table *t);
 void e820_table_clear(E820Table *t);
 
@@ -50,6 +53,14 @@ void e820_table_clear(E820Table *t);
  */
 bool e820_table_add(E820Table *t, uint64_t addr, uint64_t size, uint32_t type,
                     Error **errp);
+
+/**
+ * e820_entry_store: - write e at p as E820_ENTRY_SIZE packed little-endian
+ * bytes {u64 addr, u64 size, u32 type}: the layout of the Linux zero page
+ * table, fw_cfg's etc/e820, hvm_start_info's memory map and multiboot's
+ * mmap entries (after their size field).
+ */
+void e820_entry_store(uint8_t *p, const E820Entry *e);
 
 /**
  * e820_table_ram_top_below: - the end of the highest RAM range that ends

@@ -134,6 +134,10 @@ typedef struct X86ElfSegment {
 bool x86_elf_entry_paddr(const X86ElfSegment *segs, unsigned n,
                          uint64_t entry, uint64_t *paddr);
 
+/* x86_elf_add_segment: - append seg; fails past X86_ELF_MAX_SEGMENTS. */
+bool x86_elf_add_segment(X86ElfSegment *segs, unsigned *n,
+                         const X86ElfSegment *seg, Error **errp);
+
 typedef struct X86LinuxKernel {
     X86LinuxKind kind;
     const uint8_t *file;        /* the caller's buffer, not copied */
@@ -204,6 +208,13 @@ bool x86_linux_setup(const X86LinuxKernel *k, const X86BootLayout *layout,
  */
 void x86_boot_put_flat_gdt(X86BootPlan *plan, bool long_mode);
 uint64_t x86_boot_initrd_ceiling(const X86BootLayout *layout);
+/*
+ * Puts the ELF segments of file in the plan. Each must lie between 1 MiB
+ * and ceiling; the error names a segment "<what> at 0x...".
+ */
+bool x86_boot_put_elf_segments(X86BootPlan *plan, const uint8_t *file,
+                               const X86ElfSegment *segs, unsigned n,
+                               uint64_t ceiling, const char *what, Error **errp);
 /* Adds a blob; fails only when the plan is full. owned data is freed by
  * x86_boot_plan_clear(), on failure too. */
 bool x86_boot_plan_add(X86BootPlan *plan, const char *what, uint64_t addr,
