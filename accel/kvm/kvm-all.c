@@ -68,6 +68,30 @@ int kvm_vcpu_ioctl(KVMCPU *cpu, unsigned long req, ...)
     return ret;
 }
 
+bool kvm_vm_ioctl_named(KVMState *s, unsigned long req, const char *name,
+                        void *arg, Error **errp)
+{
+    int ret = kvm_vm_ioctl(s, req, arg);
+
+    if (ret < 0) {
+        error_setg(errp, "%s failed: %s", name, strerror(-ret));
+        return false;
+    }
+    return true;
+}
+
+bool kvm_vcpu_ioctl_named(KVMCPU *cpu, unsigned long req, const char *name,
+                          void *arg, Error **errp)
+{
+    int ret = kvm_vcpu_ioctl(cpu, req, arg);
+
+    if (ret < 0) {
+        error_setg(errp, "%s failed: %s", name, strerror(-ret));
+        return false;
+    }
+    return true;
+}
+
 int kvm_check_extension(KVMState *s, unsigned int cap)
 {
     uintptr_t c = cap;

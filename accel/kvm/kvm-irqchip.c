@@ -243,10 +243,8 @@ bool kvm_ioeventfd_remove(KVMState *s, uint64_t addr, unsigned len,
 bool kvm_clock_get(KVMState *s, uint64_t *ns, Error **errp)
 {
     struct kvm_clock_data data = { 0 };
-    int ret = kvm_vm_ioctl(s, KVM_GET_CLOCK, &data);
 
-    if (ret < 0) {
-        error_setg(errp, "KVM_GET_CLOCK failed: %s", strerror(-ret));
+    if (!kvm_vm_ioctl_named(s, KVM_GET_CLOCK, "KVM_GET_CLOCK", &data, errp)) {
         return false;
     }
     *ns = data.clock;
@@ -256,13 +254,8 @@ bool kvm_clock_get(KVMState *s, uint64_t *ns, Error **errp)
 bool kvm_clock_set(KVMState *s, uint64_t ns, Error **errp)
 {
     struct kvm_clock_data data = { .clock = ns };
-    int ret = kvm_vm_ioctl(s, KVM_SET_CLOCK, &data);
 
-    if (ret < 0) {
-        error_setg(errp, "KVM_SET_CLOCK failed: %s", strerror(-ret));
-        return false;
-    }
-    return true;
+    return kvm_vm_ioctl_named(s, KVM_SET_CLOCK, "KVM_SET_CLOCK", &data, errp);
 }
 
 bool kvm_irqchip_get(KVMState *s, struct kvm_irqchip *chip, Error **errp)
@@ -293,34 +286,23 @@ bool kvm_irqchip_set(KVMState *s, const struct kvm_irqchip *chip,
 bool kvm_vcpu_get_lapic(KVMCPU *cpu, struct kvm_lapic_state *lapic,
                         Error **errp)
 {
-    int ret = kvm_vcpu_ioctl(cpu, KVM_GET_LAPIC, lapic);
-
-    if (ret < 0) {
-        error_setg(errp, "KVM_GET_LAPIC failed: %s", strerror(-ret));
-        return false;
-    }
-    return true;
+    return kvm_vcpu_ioctl_named(cpu, KVM_GET_LAPIC, "KVM_GET_LAPIC", lapic,
+                                errp);
 }
 
 bool kvm_vcpu_set_lapic(KVMCPU *cpu, const struct kvm_lapic_state *lapic,
                         Error **errp)
 {
-    int ret = kvm_vcpu_ioctl(cpu, KVM_SET_LAPIC, lapic);
-
-    if (ret < 0) {
-        error_setg(errp, "KVM_SET_LAPIC failed: %s", strerror(-ret));
-        return false;
-    }
-    return true;
+    return kvm_vcpu_ioctl_named(cpu, KVM_SET_LAPIC, "KVM_SET_LAPIC",
+                                (void *)lapic, errp);
 }
 
 bool kvm_vcpu_get_mp_state(KVMCPU *cpu, uint32_t *state, Error **errp)
 {
     struct kvm_mp_state mp = { 0 };
-    int ret = kvm_vcpu_ioctl(cpu, KVM_GET_MP_STATE, &mp);
 
-    if (ret < 0) {
-        error_setg(errp, "KVM_GET_MP_STATE failed: %s", strerror(-ret));
+    if (!kvm_vcpu_ioctl_named(cpu, KVM_GET_MP_STATE, "KVM_GET_MP_STATE", &mp,
+                              errp)) {
         return false;
     }
     *state = mp.mp_state;
@@ -330,11 +312,7 @@ bool kvm_vcpu_get_mp_state(KVMCPU *cpu, uint32_t *state, Error **errp)
 bool kvm_vcpu_set_mp_state(KVMCPU *cpu, uint32_t state, Error **errp)
 {
     struct kvm_mp_state mp = { .mp_state = state };
-    int ret = kvm_vcpu_ioctl(cpu, KVM_SET_MP_STATE, &mp);
 
-    if (ret < 0) {
-        error_setg(errp, "KVM_SET_MP_STATE failed: %s", strerror(-ret));
-        return false;
-    }
-    return true;
+    return kvm_vcpu_ioctl_named(cpu, KVM_SET_MP_STATE, "KVM_SET_MP_STATE", &mp,
+                                errp);
 }

@@ -3,8 +3,8 @@
  * protected mode for multiboot, 64-bit or 16-bit for Linux) into a KVM
  * vCPU, give each vCPU its CPUID table, and keep the power-on state of
  * the vCPUs and the in-kernel chips for reset. The plan was built by the
- * pure loaders in hw/i386; this is the only place that knows how KVM
- * spells segment caches.
+ * pure loaders in hw/i386; this is where their segments become
+ * kvm_segments (target/i386/kvm converts CPUX86State's).
  */
 #include "qemu/osdep.h"
 #include "qemu/error.h"
@@ -82,18 +82,6 @@ bool kvm_x86_put_boot_state(KVMCPU *cpu, const X86BootCpuState *st,
 
 /* ---- power-on state, for reset ----------------------------------------- */
 
-static bool kvm_vcpu_ioctl_named(KVMCPU *cpu, unsigned long req,
-                                 const char *name, void *arg, Error **errp)
-{
-    int ret = kvm_vcpu_ioctl(cpu, req, arg);
-
-    if (ret < 0) {
-        error_setg(errp, "%s failed: %s", name, strerror(-ret));
-        return false;
-    }
-    return true;
-}
-
 bool kvm_x86_save_reset_state(KVMCPU *cpu, KVMX86ResetState *st,
                               Error **errp)
 {
@@ -129,19 +117,6 @@ bool kvm_x86_put_reset_state(KVMCPU *cpu, const KVMX86ResetState *st,
            kvm_vcpu_set_mp_state(cpu, st->mp_state, errp);
 }
 
-static bool kvm_pit_state(KVMState *s, bool set, struct kvm_pit_state2 *pit,
-                          Error **errp)
-{
-    int ret = kvm_vm_ioctl(s, set ? KVM_SET_PIT2 : KVM_GET_PIT2, pit);
-
-    if (ret < 0) {
-        error_setg(errp, "%s failed: %s", set ? "KVM_SET_PIT2" : "KVM_GET_PIT2",
-                   strerror(-ret));
-        return false;
-    }
-    return true;
-}
-
 bool kvm_pc_save_chips_state(KVMState *s, KVMPCChipsState *st, Error **errp)
 {
     memset(st, 0, sizeof(*st));
@@ -151,16 +126,16 @@ bool kvm_pc_save_chips_state(KVMState *s, KVMPCChipsState *st, Error **errp)
     return kvm_irqchip_get(s, &st->pic_master, errp) &&
            kvm_irqchip_get(s, &st->pic_slave, errp) &&
            kvm_irqchip_get(s, &st->ioapic, errp) &&
-           kvm_pit_state(s, false, &st->pit, errp);
+           kvm_vm_ioctl_named(s, KVM_GET_PIT2, "KVM_GET_PIT2", &st->pit,
+                              errp);
 }
 
 bool kvm_pc_put_chips_state(KVMState *s, const KVMPCChipsState *st,
                             Error **errp)
 {
-    struct kvm_pit_state2 pit = st->pit;
-
     return kvm_irqchip_set(s, &st->pic_master, errp) &&
            kvm_irqchip_set(s, &st->pic_slave, errp) &&
            kvm_irqchip_set(s, &st->ioapic, errp) &&
-           kvm_pit_state(s, true, &pit, errp);
+           kvm_vm_ioctl_named(s, KVM_SET_PIT2, "KVM_SET_PIT2",
+                              (void *)&st->pit, errp);
 }

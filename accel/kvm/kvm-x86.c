@@ -20,47 +20,26 @@
 
 bool kvm_x86_get_regs(KVMCPU *cpu, struct kvm_regs *regs, Error **errp)
 {
-    int ret = kvm_vcpu_ioctl(cpu, KVM_GET_REGS, regs);
-
-    if (ret < 0) {
-        error_setg(errp, "KVM_GET_REGS failed: %s", strerror(-ret));
-        return false;
-    }
-    return true;
+    return kvm_vcpu_ioctl_named(cpu, KVM_GET_REGS, "KVM_GET_REGS", regs, errp);
 }
 
 bool kvm_x86_set_regs(KVMCPU *cpu, const struct kvm_regs *regs, Error **errp)
 {
-    int ret = kvm_vcpu_ioctl(cpu, KVM_SET_REGS, regs);
-
-    if (ret < 0) {
-        error_setg(errp, "KVM_SET_REGS failed: %s", strerror(-ret));
-        return false;
-    }
-    return true;
+    return kvm_vcpu_ioctl_named(cpu, KVM_SET_REGS, "KVM_SET_REGS",
+                                (void *)regs, errp);
 }
 
 bool kvm_x86_get_sregs(KVMCPU *cpu, struct kvm_sregs *sregs, Error **errp)
 {
-    int ret = kvm_vcpu_ioctl(cpu, KVM_GET_SREGS, sregs);
-
-    if (ret < 0) {
-        error_setg(errp, "KVM_GET_SREGS failed: %s", strerror(-ret));
-        return false;
-    }
-    return true;
+    return kvm_vcpu_ioctl_named(cpu, KVM_GET_SREGS, "KVM_GET_SREGS", sregs,
+                                errp);
 }
 
 bool kvm_x86_set_sregs(KVMCPU *cpu, const struct kvm_sregs *sregs,
                        Error **errp)
 {
-    int ret = kvm_vcpu_ioctl(cpu, KVM_SET_SREGS, sregs);
-
-    if (ret < 0) {
-        error_setg(errp, "KVM_SET_SREGS failed: %s", strerror(-ret));
-        return false;
-    }
-    return true;
+    return kvm_vcpu_ioctl_named(cpu, KVM_SET_SREGS, "KVM_SET_SREGS",
+                                (void *)sregs, errp);
 }
 
 static void kvm_x86_real_seg(struct kvm_segment *seg, uint16_t sel,

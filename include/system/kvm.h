@@ -71,6 +71,14 @@ KVMState *kvm_state_get(void);
 int kvm_ioctl(KVMState *s, unsigned long req, ...);
 int kvm_vm_ioctl(KVMState *s, unsigned long req, ...);
 int kvm_vcpu_ioctl(KVMCPU *cpu, unsigned long req, ...);
+/*
+ * The same for ioctls whose failure is an error for the caller: false
+ * with errp set to "NAME failed: <strerror>", as QEMU words it.
+ */
+bool kvm_vm_ioctl_named(KVMState *s, unsigned long req, const char *name,
+                        void *arg, Error **errp);
+bool kvm_vcpu_ioctl_named(KVMCPU *cpu, unsigned long req, const char *name,
+                          void *arg, Error **errp);
 /* KVM_CHECK_EXTENSION on the VM (then the device): >0 when present. */
 int kvm_check_extension(KVMState *s, unsigned int cap);
 

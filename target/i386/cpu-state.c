@@ -5,6 +5,7 @@
  * bytes) is not known here; the accelerator appends it.
  */
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include "target/i386/cpu-state.h"
 
 /* LAPIC register offsets in the 1 KiB page. */
@@ -277,11 +278,8 @@ void x86_cpu_dump_state(const CPUX86State *env, GString *out)
 
 static uint64_t xsave_ymmh_q(const CPUX86State *env, int reg, int half)
 {
-    uint64_t q;
-
-    memcpy(&q, env->xsave_area + X86_XSAVE_OFF_YMMH + reg * 16 + half * 8,
-           sizeof(q));
-    return GUINT64_FROM_LE(q);
+    return ldq_le_p(env->xsave_area + X86_XSAVE_OFF_YMMH + reg * 16 +
+                    half * 8);
 }
 
 void x86_cpu_dump_fpu(const CPUX86State *env, GString *out)

@@ -140,7 +140,6 @@ bool kvm_x86_set_cpuid_table(KVMCPU *cpu, const X86CPUIDTable *t,
                              Error **errp)
 {
     g_autofree struct kvm_cpuid2 *cpuid = NULL;
-    int ret;
 
     cpuid = g_malloc0(sizeof(*cpuid) +
                       t->nent * sizeof(struct kvm_cpuid_entry2));
@@ -163,12 +162,8 @@ bool kvm_x86_set_cpuid_table(KVMCPU *cpu, const X86CPUIDTable *t,
         k->ecx = e->ecx;
         k->edx = e->edx;
     }
-    ret = kvm_vcpu_ioctl(cpu, KVM_SET_CPUID2, cpuid);
-    if (ret < 0) {
-        error_setg(errp, "KVM_SET_CPUID2 failed: %s", strerror(-ret));
-        return false;
-    }
-    return true;
+    return kvm_vcpu_ioctl_named(cpu, KVM_SET_CPUID2, "KVM_SET_CPUID2", cpuid,
+                                errp);
 }
 
 bool kvm_x86_cpu_setup_cpuid(KVMCPU *cpu, const char *cpu_spec,

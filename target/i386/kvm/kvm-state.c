@@ -6,6 +6,7 @@
  * list) and anything missing is skipped rather than failed.
  */
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include "qemu/error.h"
 #include "system/kvm.h"
 #include "system/kvm-irqchip.h"
@@ -385,12 +386,11 @@ static bool get_sregs(KVMCPU *cpu, const KVMX86Caps *caps, CPUX86State *env,
 {
     struct kvm_sregs2 sr2;
     struct kvm_sregs sr;
-    int ret, i;
+    int i;
 
     if (caps->sregs2) {
-        ret = kvm_vcpu_ioctl(cpu, KVM_GET_SREGS2, &sr2);
-        if (ret < 0) {
-            error_setg(errp, "KVM_GET_SREGS2 failed: %s", strerror(-ret));
+        if (!kvm_vcpu_ioctl_named(cpu, KVM_GET_SREGS2, "KVM_GET_SREGS2", &sr2,
+                                  errp)) {
             return false;
         }
         sregs2_to_env(env, &sr2);
@@ -419,16 +419,12 @@ static bool put_sregs(KVMCPU *cpu, const KVMX86Caps *caps,
 {
     struct kvm_sregs2 sr2;
     struct kvm_sregs sr;
-    int ret, i;
+    int i;
 
     env_to_sregs2(&sr2, env);
     if (caps->sregs2) {
-        ret = kvm_vcpu_ioctl(cpu, KVM_SET_SREGS2, &sr2);
-        if (ret < 0) {
-            error_setg(errp, "KVM_SET_SREGS2 failed: %s", strerror(-ret));
-            return false;
-        }
-        return true;
+        return kvm_vcpu_ioctl_named(cpu, KVM_SET_SREGS2, "KVM_SET_SREGS2",
+                                    &sr2, errp);
     }
     sregs2_to_sregs(&sr, &sr2);
     if (!caps->vcpu_events && env->interrupt_injected >= 0) {
@@ -439,48 +435,6 @@ static bool put_sregs(KVMCPU *cpu, const KVMX86Caps *caps,
 }
 
 /* ---- x87 / SSE / XSAVE ---- */
-
-static uint16_t ld16(const uint8_t *p)
-{
-    uint16_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return GUINT16_FROM_LE(v);
-}
-
-static uint32_t ld32(const uint8_t *p)
-{
-    uint32_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return GUINT32_FROM_LE(v);
-}
-
-static uint64_t ld64(const uint8_t *p)
-{
-    uint64_t v;
-
-    memcpy(&v, p, sizeof(v));
-    return GUINT64_FROM_LE(v);
-}
-
-static void st16(uint8_t *p, uint16_t v)
-{
-    v = GUINT16_TO_LE(v);
-    memcpy(p, &v, sizeof(v));
-}
-
-static void st32(uint8_t *p, uint32_t v)
-{
-    v = GUINT32_TO_LE(v);
-    memcpy(p, &v, sizeof(v));
-}
-
-static void st64(uint8_t *p, uint64_t v)
-{
-    v = GUINT64_TO_LE(v);
-    memcpy(p, &v, sizeof(v));
-}
 
 /*
  * The x87 registers of an FXSAVE image are in stack order (ST(0) first),
@@ -499,8 +453,8 @@ static void fx_to_env(CPUX86State *env, uint16_t fsw, uint8_t ftwx,
         X86FPReg *reg = &env->fpregs[(env->fpstt + i) & 7];
 
         env->fptags[i] = !(ftwx & (1 << i));
-        reg->low = ld64(st);
-        reg->high = ld16(st + 8);
+        reg->low = ldq_le_p(st);
+        reg->high = lduw_le_p(st + 8);
     }
 }
 
@@ -524,8 +478,8 @@ static void env_st_regs(const CPUX86State *env, uint8_t *st_regs)
         uint8_t *st = st_regs + 16 * i;
 
         memset(st, 0, 16);
-        st64(st, reg->low);
-        st16(st + 8, reg->high);
+        stq_le_p(st, reg->low);
+        stw_le_p(st + 8, reg->high);
     }
 }
 
@@ -539,12 +493,12 @@ static void xsave_to_env(CPUX86State *env, const uint8_t *xs)
     int i;
 
     memcpy(env->xsave_area, xs, X86_XSAVE_AREA_SIZE);
-    env->fpuc = ld16(xs);
-    fx_to_env(env, ld16(xs + 2), xs[4], xs + X86_XSAVE_OFF_FPREGS);
-    env->fpop = ld16(xs + 6);
-    env->fpip = ld64(xs + 8);
-    env->fpdp = ld64(xs + 16);
-    env->mxcsr = ld32(xs + 24);
+    env->fpuc = lduw_le_p(xs);
+    fx_to_env(env, lduw_le_p(xs + 2), xs[4], xs + X86_XSAVE_OFF_FPREGS);
+    env->fpop = lduw_le_p(xs + 6);
+    env->fpip = ldq_le_p(xs + 8);
+    env->fpdp = ldq_le_p(xs + 16);
+    env->mxcsr = ldl_le_p(xs + 24);
     for (i = 0; i < CPU_NB_REGS; i++) {
         memcpy(&env->xmm_regs[i], xs + X86_XSAVE_OFF_XMM + 16 * i, 16);
     }
@@ -555,42 +509,40 @@ static void env_to_xsave(const CPUX86State *env, uint8_t *xs)
     int i;
 
     memcpy(xs, env->xsave_area, X86_XSAVE_AREA_SIZE);
-    st16(xs, env->fpuc);
-    st16(xs + 2, env_fsw(env));
+    stw_le_p(xs, env->fpuc);
+    stw_le_p(xs + 2, env_fsw(env));
     xs[4] = env_ftwx(env);
-    st16(xs + 6, env->fpop);
-    st64(xs + 8, env->fpip);
-    st64(xs + 16, env->fpdp);
-    st32(xs + 24, env->mxcsr);
+    stw_le_p(xs + 6, env->fpop);
+    stq_le_p(xs + 8, env->fpip);
+    stq_le_p(xs + 16, env->fpdp);
+    stl_le_p(xs + 24, env->mxcsr);
     env_st_regs(env, xs + X86_XSAVE_OFF_FPREGS);
     for (i = 0; i < CPU_NB_REGS; i++) {
         memcpy(xs + X86_XSAVE_OFF_XMM + 16 * i, &env->xmm_regs[i], 16);
     }
     /* A clear bit would make KVM load the init state, not our fields. */
-    st64(xs + X86_XSAVE_OFF_HEADER,
-         ld64(xs + X86_XSAVE_OFF_HEADER) | XSTATE_FP_MASK | XSTATE_SSE_MASK);
+    stq_le_p(xs + X86_XSAVE_OFF_HEADER,
+             ldq_le_p(xs + X86_XSAVE_OFF_HEADER) | XSTATE_FP_MASK |
+             XSTATE_SSE_MASK);
 }
 
 static bool get_fpu(KVMCPU *cpu, const KVMX86Caps *caps, CPUX86State *env,
                     Error **errp)
 {
     struct kvm_fpu fpu;
-    int ret, i;
+    int i;
 
     if (caps->xsave) {
         g_autofree struct kvm_xsave *xs = g_new0(struct kvm_xsave, 1);
 
-        ret = kvm_vcpu_ioctl(cpu, KVM_GET_XSAVE, xs);
-        if (ret < 0) {
-            error_setg(errp, "KVM_GET_XSAVE failed: %s", strerror(-ret));
+        if (!kvm_vcpu_ioctl_named(cpu, KVM_GET_XSAVE, "KVM_GET_XSAVE", xs,
+                                  errp)) {
             return false;
         }
         xsave_to_env(env, (const uint8_t *)xs->region);
         return true;
     }
-    ret = kvm_vcpu_ioctl(cpu, KVM_GET_FPU, &fpu);
-    if (ret < 0) {
-        error_setg(errp, "KVM_GET_FPU failed: %s", strerror(-ret));
+    if (!kvm_vcpu_ioctl_named(cpu, KVM_GET_FPU, "KVM_GET_FPU", &fpu, errp)) {
         return false;
     }
     env->fpuc = fpu.fcw;
@@ -612,18 +564,14 @@ static bool put_fpu(KVMCPU *cpu, const KVMX86Caps *caps,
                     const CPUX86State *env, Error **errp)
 {
     struct kvm_fpu fpu = { 0 };
-    int ret, i;
+    int i;
 
     if (caps->xsave) {
         g_autofree struct kvm_xsave *xs = g_new0(struct kvm_xsave, 1);
 
         env_to_xsave(env, (uint8_t *)xs->region);
-        ret = kvm_vcpu_ioctl(cpu, KVM_SET_XSAVE, xs);
-        if (ret < 0) {
-            error_setg(errp, "KVM_SET_XSAVE failed: %s", strerror(-ret));
-            return false;
-        }
-        return true;
+        return kvm_vcpu_ioctl_named(cpu, KVM_SET_XSAVE, "KVM_SET_XSAVE", xs,
+                                    errp);
     }
     fpu.fcw = env->fpuc;
     fpu.fsw = env_fsw(env);
@@ -636,22 +584,16 @@ static bool put_fpu(KVMCPU *cpu, const KVMX86Caps *caps,
     for (i = 0; i < CPU_NB_REGS; i++) {
         memcpy(fpu.xmm[i], &env->xmm_regs[i], 16);
     }
-    ret = kvm_vcpu_ioctl(cpu, KVM_SET_FPU, &fpu);
-    if (ret < 0) {
-        error_setg(errp, "KVM_SET_FPU failed: %s", strerror(-ret));
-        return false;
-    }
-    return true;
+    return kvm_vcpu_ioctl_named(cpu, KVM_SET_FPU, "KVM_SET_FPU", &fpu, errp);
 }
 
 static bool get_xcrs(KVMCPU *cpu, CPUX86State *env, Error **errp)
 {
     struct kvm_xcrs xcrs = { 0 };
-    int ret = kvm_vcpu_ioctl(cpu, KVM_GET_XCRS, &xcrs);
     unsigned i;
 
-    if (ret < 0) {
-        error_setg(errp, "KVM_GET_XCRS failed: %s", strerror(-ret));
+    if (!kvm_vcpu_ioctl_named(cpu, KVM_GET_XCRS, "KVM_GET_XCRS", &xcrs,
+                              errp)) {
         return false;
     }
     for (i = 0; i < xcrs.nr_xcrs && i < KVM_MAX_XCRS; i++) {
@@ -769,11 +711,10 @@ static bool put_msrs(KVMCPU *cpu, const CPUX86State *env, int level,
 static bool get_debugregs(KVMCPU *cpu, CPUX86State *env, Error **errp)
 {
     struct kvm_debugregs dbg;
-    int ret = kvm_vcpu_ioctl(cpu, KVM_GET_DEBUGREGS, &dbg);
     int i;
 
-    if (ret < 0) {
-        error_setg(errp, "KVM_GET_DEBUGREGS failed: %s", strerror(-ret));
+    if (!kvm_vcpu_ioctl_named(cpu, KVM_GET_DEBUGREGS, "KVM_GET_DEBUGREGS",
+                              &dbg, errp)) {
         return false;
     }
     for (i = 0; i < 4; i++) {
@@ -787,26 +728,21 @@ static bool get_debugregs(KVMCPU *cpu, CPUX86State *env, Error **errp)
 static bool put_debugregs(KVMCPU *cpu, const CPUX86State *env, Error **errp)
 {
     struct kvm_debugregs dbg = { .dr6 = env->dr[6], .dr7 = env->dr[7] };
-    int ret, i;
+    int i;
 
     for (i = 0; i < 4; i++) {
         dbg.db[i] = env->dr[i];
     }
-    ret = kvm_vcpu_ioctl(cpu, KVM_SET_DEBUGREGS, &dbg);
-    if (ret < 0) {
-        error_setg(errp, "KVM_SET_DEBUGREGS failed: %s", strerror(-ret));
-        return false;
-    }
-    return true;
+    return kvm_vcpu_ioctl_named(cpu, KVM_SET_DEBUGREGS, "KVM_SET_DEBUGREGS",
+                                &dbg, errp);
 }
 
 static bool get_events(KVMCPU *cpu, CPUX86State *env, Error **errp)
 {
     struct kvm_vcpu_events ev;
-    int ret = kvm_vcpu_ioctl(cpu, KVM_GET_VCPU_EVENTS, &ev);
 
-    if (ret < 0) {
-        error_setg(errp, "KVM_GET_VCPU_EVENTS failed: %s", strerror(-ret));
+    if (!kvm_vcpu_ioctl_named(cpu, KVM_GET_VCPU_EVENTS, "KVM_GET_VCPU_EVENTS",
+                              &ev, errp)) {
         return false;
     }
     env->exception_injected = ev.exception.injected;
@@ -837,7 +773,6 @@ static bool put_events(KVMCPU *cpu, const KVMX86Caps *caps,
     struct kvm_vcpu_events ev = { 0 };
     bool exc = env->exception_nr >= 0 &&
                (env->exception_injected || env->exception_pending);
-    int ret;
 
     /*
      * Without KVM_CAP_EXCEPTION_PAYLOAD enabled on the VM, KVM knows only
@@ -868,12 +803,8 @@ static bool put_events(KVMCPU *cpu, const KVMX86Caps *caps,
         ev.smi.latched_init = env->init_latched;
         ev.flags |= KVM_VCPUEVENT_VALID_SMM;
     }
-    ret = kvm_vcpu_ioctl(cpu, KVM_SET_VCPU_EVENTS, &ev);
-    if (ret < 0) {
-        error_setg(errp, "KVM_SET_VCPU_EVENTS failed: %s", strerror(-ret));
-        return false;
-    }
-    return true;
+    return kvm_vcpu_ioctl_named(cpu, KVM_SET_VCPU_EVENTS, "KVM_SET_VCPU_EVENTS",
+                                &ev, errp);
 }
 
 static bool get_lapic_mp(KVMCPU *cpu, CPUX86State *env, Error **errp)
