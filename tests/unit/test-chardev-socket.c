@@ -16,48 +16,6 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-typedef struct TestFe {
-    CharBackend be;
-    GString *in;
-    int opened, closed, breaks;
-} TestFe;
-
-static int fe_can_read(void *opaque)
-{
-    return 4096;
-}
-
-static void fe_read(void *opaque, const uint8_t *buf, int size)
-{
-    TestFe *fe = opaque;
-
-    g_string_append_len(fe->in, (const char *)buf, size);
-}
-
-static void fe_event(void *opaque, QEMUChrEvent event)
-{
-    TestFe *fe = opaque;
-
-    fe->opened += event == CHR_EVENT_OPENED;
-    fe->closed += event == CHR_EVENT_CLOSED;
-    fe->breaks += event == CHR_EVENT_BREAK;
-}
-
-static void fe_attach(TestFe *fe, Chardev *chr)
-{
-    memset(fe, 0, sizeof(*fe));
-    fe->in = g_string_new(NULL);
-    g_assert_true(qemu_chr_fe_init(&fe->be, chr, &error_abort));
-    qemu_chr_fe_set_handlers(&fe->be, fe_can_read, fe_read, fe_event, fe,
-                             true);
-}
-
-static void fe_detach(TestFe *fe)
-{
-    qemu_chr_fe_deinit(&fe->be, true);
-    g_string_free(fe->in, true);
-}
-
 static int unix_connect(const char *path)
 {
     struct sockaddr_un un = { .sun_family = AF_UNIX };
@@ -144,14 +102,14 @@ static void peer_send(int fd, const char *s)
     g_assert_cmpint(write(fd, s, strlen(s)), ==, strlen(s));
 }
 
-static void fe_send(TestFe *fe, const char *s)
+static void fe_send(TestFrontend *fe, const char *s)
 {
     g_assert_cmpint(qemu_chr_fe_write_all(&fe->be, (const uint8_t *)s,
                                           strlen(s)), ==, strlen(s));
 }
 
 /* Both directions over a fresh connection. */
-static void exchange(TestFe *fe, int peer, const char *tag)
+static void exchange(TestFrontend *fe, int peer, const char *tag)
 {
     g_autofree char *up = g_strdup_printf("up-%s", tag);
     g_autofree char *down = g_strdup_printf("down-%s", tag);
@@ -164,7 +122,7 @@ static void exchange(TestFe *fe, int peer, const char *tag)
     peer_expect(peer, down, strlen(down));
 }
 
-static void server_round_trips(TestFe *fe, Chardev *chr,
+static void server_round_trips(TestFrontend *fe, Chardev *chr,
                                int (*connect_fn)(const void *),
                                const void *addr, const char *connected_name)
 {
@@ -223,19 +181,19 @@ static void test_unix_server(void)
         "disconnected:unix:%s,server=on", path);
     g_autofree char *busy = g_strdup_printf("unix:%s,server=on", path);
     Chardev *chr;
-    TestFe fe;
+    TestFrontend fe;
 
     /* A stale socket file from an earlier run does not stop the server. */
     close(unix_listen(path));
     chr = chardev_new(opts);
     g_assert_cmpstr(qemu_chr_get_filename(chr), ==, idle);
-    fe_attach(&fe, chr);
+    test_fe_attach(&fe, chr);
     g_assert_cmpint(fe.opened, ==, 0);
     g_assert_false(qemu_chr_fe_backend_open(&fe.be));
     /* No peer: output is dropped, not queued or failed. */
     fe_send(&fe, "nobody hears this");
     server_round_trips(&fe, chr, connect_unix_fn, path, busy);
-    fe_detach(&fe);
+    test_fe_detach(&fe, true);
 }
 
 static void test_tcp_server(void)
@@ -243,15 +201,15 @@ static void test_tcp_server(void)
     Chardev *chr = chardev_new("socket,id=ts,host=127.0.0.1,port=0,"
                                "server=on,wait=off,nodelay=on");
     int port = filename_port(chr);
-    TestFe fe;
+    TestFrontend fe;
 
     g_assert_true(g_str_has_prefix(qemu_chr_get_filename(chr),
                                    "disconnected:tcp:127.0.0.1:"));
     g_assert_true(g_str_has_suffix(qemu_chr_get_filename(chr), ",server=on"));
     g_assert_cmpint(port, >, 0);
-    fe_attach(&fe, chr);
+    test_fe_attach(&fe, chr);
     server_round_trips(&fe, chr, connect_tcp_fn, &port, NULL);
-    fe_detach(&fe);
+    test_fe_detach(&fe, true);
 }
 
 static void test_tcp_server_port_in_use(void)
@@ -305,7 +263,7 @@ static void test_server_wait(void)
         "server=on\n", path);
     GThread *th;
     Chardev *chr;
-    TestFe fe;
+    TestFrontend fe;
     int saved, fd, peer;
 
     th = g_thread_new("client", late_client, path);
@@ -321,12 +279,12 @@ static void test_server_wait(void)
 
     g_assert_true(g_file_get_contents(cap, &printed, NULL, NULL));
     g_assert_true(g_str_has_suffix(printed, msg));
-    fe_attach(&fe, chr);
+    test_fe_attach(&fe, chr);
     g_assert_cmpint(fe.opened, ==, 1);   /* already connected */
     exchange(&fe, peer, "wait");
     close(peer);
     WAIT_FOR(fe.closed == 1);
-    fe_detach(&fe);
+    test_fe_detach(&fe, true);
 }
 
 static void on_sigusr2(int sig)
@@ -357,7 +315,7 @@ static void test_server_wait_interrupted(void)
     pthread_t self = pthread_self();
     GThread *th;
     Chardev *chr;
-    TestFe fe;
+    TestFrontend fe;
     int peer, saved, devnull;
 
     /* Ctrl-C while waiting must not leave us stuck in the wait: creation
@@ -377,13 +335,13 @@ static void test_server_wait_interrupted(void)
     sigaction(SIGUSR2, &old, NULL);
 
     g_assert_cmpstr(qemu_chr_get_filename(chr), ==, idle);
-    fe_attach(&fe, chr);
+    test_fe_attach(&fe, chr);
     g_assert_cmpint(fe.opened, ==, 0);
     peer = unix_connect(path);
     WAIT_FOR(fe.opened == 1);
     exchange(&fe, peer, "late");
     close(peer);
-    fe_detach(&fe);
+    test_fe_detach(&fe, true);
 }
 
 static void test_client(void)
@@ -395,12 +353,12 @@ static void test_client(void)
         "Failed to connect to '%s': No such file or directory", path);
     g_autofree char *terr = NULL;
     int lfd, port, peer;
-    TestFe fe;
+    TestFrontend fe;
 
     chardev_expect_error(uopts, uerr);
 
     lfd = unix_listen(path);
-    fe_attach(&fe, chardev_new(uopts));
+    test_fe_attach(&fe, chardev_new(uopts));
     g_assert_cmpint(fe.opened, ==, 1);
     g_assert_cmpstr(qemu_chr_get_filename(qemu_chr_find("uc")), ==, "unix:");
     peer = accept(lfd, NULL, NULL);
@@ -411,18 +369,18 @@ static void test_client(void)
     spin(50);
     g_assert_cmpint(fe.opened, ==, 1);
     fe_send(&fe, "dropped");
-    fe_detach(&fe);
+    test_fe_detach(&fe, true);
     close(lfd);
 
     lfd = tcp_listen(&port);
     topts = g_strdup_printf("socket,id=tc,host=127.0.0.1,port=%d", port);
-    fe_attach(&fe, chardev_new(topts));
+    test_fe_attach(&fe, chardev_new(topts));
     g_assert_true(g_str_has_prefix(qemu_chr_get_filename(qemu_chr_find("tc")),
                                    "tcp:127.0.0.1:"));
     peer = accept(lfd, NULL, NULL);
     exchange(&fe, peer, "tcp-client");
     close(peer);
-    fe_detach(&fe);
+    test_fe_detach(&fe, true);
     close(lfd);
 
     /* Nobody listens there any more. */
@@ -437,11 +395,11 @@ static void test_client_reconnect(void)
     g_autofree char *opts = g_strdup_printf(
         "socket,id=rc,path=%s,reconnect=1", path);
     int lfd, peer;
-    TestFe fe;
+    TestFrontend fe;
 
     /* No server yet: creation succeeds, the connection comes later. */
     unlink(path);
-    fe_attach(&fe, chardev_new(opts));
+    test_fe_attach(&fe, chardev_new(opts));
     g_assert_cmpint(fe.opened, ==, 0);
     lfd = unix_listen(path);
     WAIT_FOR(fe.opened == 1);
@@ -459,7 +417,7 @@ static void test_client_reconnect(void)
     exchange(&fe, peer, "second");
     close(peer);
     close(lfd);
-    fe_detach(&fe);
+    test_fe_detach(&fe, true);
 }
 
 static void test_fd_passing(void)
@@ -471,16 +429,16 @@ static void test_fd_passing(void)
     g_autofree char *notsock = NULL;
     int pipefd[2];
     int peer;
-    TestFe fe;
+    TestFrontend fe;
 
-    fe_attach(&fe, chardev_new(opts));
+    test_fe_attach(&fe, chardev_new(opts));
     g_assert_cmpint(fe.opened, ==, 0);
     peer = unix_connect(path);
     WAIT_FOR(fe.opened == 1);
     exchange(&fe, peer, "fd");
     close(peer);
     WAIT_FOR(fe.closed == 1);
-    fe_detach(&fe);   /* closes lfd: the chardev owned it */
+    test_fe_detach(&fe, true);   /* closes lfd: the chardev owned it */
 
     g_assert_cmpint(pipe(pipefd), ==, 0);
     notsock = g_strdup_printf("socket,id=fs,fd=%d,server=on,wait=off",
@@ -501,10 +459,10 @@ static void test_vanished_peer(void)
     g_autofree uint8_t *big = g_malloc0(1024 * 1024);
     struct linger lg = { .l_onoff = 1, .l_linger = 0 };
     void (*old)(int);
-    TestFe fe;
+    TestFrontend fe;
     int peer;
 
-    fe_attach(&fe, chr);
+    test_fe_attach(&fe, chr);
     peer = tcp_connect(port);
     WAIT_FOR(fe.opened == 1);
     /* A reset, not a polite close: the next writes get EPIPE/ECONNRESET. */
@@ -524,7 +482,7 @@ static void test_vanished_peer(void)
     WAIT_FOR(fe.opened == 2);
     exchange(&fe, peer, "after");
     close(peer);
-    fe_detach(&fe);
+    test_fe_detach(&fe, true);
 }
 
 static void test_telnet(void)
@@ -534,12 +492,12 @@ static void test_telnet(void)
     Chardev *chr = chardev_new("socket,id=tn,host=127.0.0.1,port=0,"
                                "server=on,wait=off,telnet=on");
     int port = filename_port(chr);
-    TestFe fe;
+    TestFrontend fe;
     int peer;
 
     g_assert_true(g_str_has_prefix(qemu_chr_get_filename(chr),
                                    "disconnected:telnet:127.0.0.1:"));
-    fe_attach(&fe, chr);
+    test_fe_attach(&fe, chr);
     peer = tcp_connect(port);
     WAIT_FOR(fe.opened == 1);
     peer_expect(peer, (const char *)negotiation, sizeof(negotiation));
@@ -550,7 +508,7 @@ static void test_telnet(void)
     g_assert_cmpint(fe.in->len, ==, 4);
     g_assert_cmpmem(fe.in->str, 4, "ab\xff" "c", 4);
     close(peer);
-    fe_detach(&fe);
+    test_fe_detach(&fe, true);
 }
 
 static void test_option_errors(void)

@@ -15,67 +15,16 @@
 #include <sys/wait.h>
 #include <termios.h>
 
-/* What a frontend saw. */
-typedef struct TestFe {
-    CharBackend be;
-    GString *in;
-    int opened, closed, breaks;
-    int can_read;          /* what can_read returns; -1: unlimited */
-} TestFe;
-
-static int fe_can_read(void *opaque)
-{
-    TestFe *fe = opaque;
-
-    return fe->can_read < 0 ? 4096 : fe->can_read;
-}
-
-static void fe_read(void *opaque, const uint8_t *buf, int size)
-{
-    TestFe *fe = opaque;
-
-    g_string_append_len(fe->in, (const char *)buf, size);
-    if (fe->can_read > 0) {
-        fe->can_read -= MIN(size, fe->can_read);
-    }
-}
-
-static void fe_event(void *opaque, QEMUChrEvent event)
-{
-    TestFe *fe = opaque;
-
-    fe->opened += event == CHR_EVENT_OPENED;
-    fe->closed += event == CHR_EVENT_CLOSED;
-    fe->breaks += event == CHR_EVENT_BREAK;
-}
-
-static void fe_attach(TestFe *fe, Chardev *chr)
-{
-    memset(fe, 0, sizeof(*fe));
-    fe->in = g_string_new(NULL);
-    fe->can_read = -1;
-    g_assert_true(qemu_chr_fe_init(&fe->be, chr, &error_abort));
-    qemu_chr_fe_set_handlers(&fe->be, fe_can_read, fe_read, fe_event, fe,
-                             true);
-}
-
-static void fe_detach(TestFe *fe, bool del)
-{
-    qemu_chr_fe_deinit(&fe->be, del);
-    g_string_free(fe->in, true);
-    fe->in = NULL;
-}
-
 static void test_null(void)
 {
     Chardev *chr = chardev_new("null,id=n0");
-    TestFe fe;
+    TestFrontend fe;
     g_autoptr(GString) info = g_string_new(NULL);
 
     g_assert_true(chr == qemu_chr_find("n0"));
     g_assert_cmpstr(qemu_chr_get_label(chr), ==, "n0");
     g_assert_false(qemu_chr_is_mux(chr));
-    fe_attach(&fe, chr);
+    test_fe_attach(&fe, chr);
     g_assert_cmpint(fe.opened, ==, 1);
     g_assert_cmpint(qemu_chr_fe_write(&fe.be, (const uint8_t *)"abc", 3), ==,
                     3);
@@ -83,7 +32,7 @@ static void test_null(void)
                     ==, 3);
     qemu_chr_info_list(info);
     g_assert_nonnull(strstr(info->str, "n0: filename=null\n"));
-    fe_detach(&fe, true);
+    test_fe_detach(&fe, true);
     g_assert_null(qemu_chr_find("n0"));
 }
 
@@ -96,18 +45,18 @@ static void test_file_and_logfile(void)
     g_autofree char *opts2 = g_strdup_printf(
         "file,id=f1,path=%s,append=on,logfile=%s,logappend=on", out, log);
     g_autofree char *c1 = NULL, *c2 = NULL, *l2 = NULL;
-    TestFe fe;
+    TestFrontend fe;
 
     g_assert_true(g_file_set_contents(out, "old contents\n", -1, NULL));
-    fe_attach(&fe, chardev_new(opts));
+    test_fe_attach(&fe, chardev_new(opts));
     qemu_chr_fe_printf(&fe.be, "hello %d\n", 42);
     c1 = read_file(out);
     g_assert_cmpstr(c1, ==, "hello 42\n");   /* truncated first */
-    fe_detach(&fe, true);
+    test_fe_detach(&fe, true);
 
-    fe_attach(&fe, chardev_new(opts2));
+    test_fe_attach(&fe, chardev_new(opts2));
     qemu_chr_fe_printf(&fe.be, "more\n");
-    fe_detach(&fe, true);
+    test_fe_detach(&fe, true);
     c2 = read_file(out);
     g_assert_cmpstr(c2, ==, "hello 42\nmore\n");
     l2 = read_file(log);
@@ -135,11 +84,11 @@ static void test_pipe_fifos(void)
     char buf[64];
     int fd_in, fd_out;
     ssize_t n;
-    TestFe fe;
+    TestFrontend fe;
 
     g_assert_cmpint(mkfifo(in, 0600), ==, 0);
     g_assert_cmpint(mkfifo(out, 0600), ==, 0);
-    fe_attach(&fe, chardev_new(opts));
+    test_fe_attach(&fe, chardev_new(opts));
     fd_out = open(out, O_RDONLY | O_NONBLOCK);
     fd_in = open(in, O_WRONLY | O_NONBLOCK);
     g_assert_cmpint(fd_out, >=, 0);
@@ -162,7 +111,7 @@ static void test_pipe_fifos(void)
     }
     g_assert_cmpint(fe.closed, ==, 0);
     close(fd_out);
-    fe_detach(&fe, true);
+    test_fe_detach(&fe, true);
 
     chardev_expect_error("pipe,id=p1", "chardev: pipe: no device path given");
     chardev_expect_error("pipe,id=p1,path=/nonexistent-dir/p",
@@ -198,14 +147,14 @@ static void test_pty(void)
     g_autofree char *big = g_malloc0(256 * 1024);
     char buf[64];
     int slave;
-    TestFe fe;
+    TestFrontend fe;
 
     g_assert_true(g_str_has_prefix(name, "pty:/dev/pts/"));
     expect = g_strdup_printf("char device redirected to %s (label pty0)\n",
                              name + 4);
     g_assert_cmpstr(printed, ==, expect);
 
-    fe_attach(&fe, chr);
+    test_fe_attach(&fe, chr);
     /* Nobody on the slave: a big write is dropped, not stuck. */
     g_assert_cmpint(qemu_chr_fe_write_all(&fe.be, (uint8_t *)big,
                                           256 * 1024), ==, 256 * 1024);
@@ -226,7 +175,7 @@ static void test_pty(void)
     WAIT_FOR(fe.closed == 1);
     g_assert_false(qemu_chr_fe_backend_open(&fe.be));
     g_assert_cmpint(qemu_chr_fe_write(&fe.be, (const uint8_t *)"x", 1), ==, 1);
-    fe_detach(&fe, true);
+    test_fe_detach(&fe, true);
 }
 
 static void test_opts_errors(void)
@@ -386,10 +335,10 @@ static void test_cleanup(void)
     g_autofree char *out = tmp_path("cleanup.out");
     g_autofree char *opts = g_strdup_printf("file,id=c1,path=%s", out);
     g_autoptr(GString) info = g_string_new(NULL);
-    TestFe fe;
+    TestFrontend fe;
 
     chardev_new("null,id=c0");
-    fe_attach(&fe, chardev_new(opts));
+    test_fe_attach(&fe, chardev_new(opts));
     chardev_new("null,id=c2,mux=on");
     qemu_chr_cleanup();
     g_assert_null(qemu_chr_find("c0"));
@@ -400,7 +349,7 @@ static void test_cleanup(void)
     /* The frontend outlived its chardev: it now writes to nothing. */
     g_assert_false(qemu_chr_fe_backend_connected(&fe.be));
     g_assert_cmpint(qemu_chr_fe_write(&fe.be, (const uint8_t *)"x", 1), ==, 0);
-    fe_detach(&fe, false);
+    test_fe_detach(&fe, false);
     /* Ids can be used again. */
     chardev_new("null,id=c0");
     qemu_chr_cleanup();

@@ -1,8 +1,9 @@
 /*
  * test-helpers-chardev.c: the helpers of test-helpers.h that need the main
- * loop and the chardev layer: WAIT_FOR(), spin(), and creating chardevs
- * from -chardev option strings. Kept apart from test-helpers.c so that
- * tests linking only libutil do not pull these in.
+ * loop and the chardev layer: WAIT_FOR(), spin(), creating chardevs
+ * from -chardev option strings, and a frontend that records what it saw.
+ * Kept apart from test-helpers.c so that tests linking only libutil do not
+ * pull these in.
  */
 #include "test-helpers.h"
 #include "qemu/main-loop.h"
@@ -74,4 +75,41 @@ void chardev_expect_error(const char *str, const char *msg)
     g_assert_cmpstr(error_get_pretty(err), ==, msg);
     error_free(err);
     qemu_opts_del(opts);
+}
+
+static int fe_can_read(void *opaque)
+{
+    return 4096;
+}
+
+static void fe_read(void *opaque, const uint8_t *buf, int size)
+{
+    TestFrontend *fe = opaque;
+
+    g_string_append_len(fe->in, (const char *)buf, size);
+}
+
+static void fe_event(void *opaque, QEMUChrEvent event)
+{
+    TestFrontend *fe = opaque;
+
+    fe->opened += event == CHR_EVENT_OPENED;
+    fe->closed += event == CHR_EVENT_CLOSED;
+    fe->breaks += event == CHR_EVENT_BREAK;
+}
+
+void test_fe_attach(TestFrontend *fe, Chardev *chr)
+{
+    memset(fe, 0, sizeof(*fe));
+    fe->in = g_string_new(NULL);
+    g_assert_true(qemu_chr_fe_init(&fe->be, chr, &error_abort));
+    qemu_chr_fe_set_handlers(&fe->be, fe_can_read, fe_read, fe_event, fe,
+                             true);
+}
+
+void test_fe_detach(TestFrontend *fe, bool del)
+{
+    qemu_chr_fe_deinit(&fe->be, del);
+    g_string_free(fe->in, true);
+    fe->in = NULL;
 }

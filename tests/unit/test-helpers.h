@@ -1,7 +1,8 @@
 /*
  * test-helpers.h: helpers shared by the unit test programs: capturing
- * error output, scratch directories, and (test-helpers-chardev.c) running
- * the main loop until a condition and creating chardevs from option strings.
+ * error output, scratch directories; (test-helpers-chardev.c) running the
+ * main loop until a condition, creating chardevs from option strings and a
+ * recording frontend; (test-helpers-kvm.c) the KVM tests' tiny guest.
  * Not a test framework: each helper is one thing several tests did alike.
  */
 #ifndef TESTS_UNIT_TEST_HELPERS_H
@@ -10,6 +11,8 @@
 #include "qemu/osdep.h"
 #include "chardev/char.h"
 #include "qemu/timer.h"
+#include "exec/memory.h"
+#include "system/kvm.h"
 
 /* ---- test-helpers.c: needs libutil only ---- */
 
@@ -112,5 +115,60 @@ Chardev *chardev_new(const char *str);
  * msg, whether from parsing the options or from creating the chardev.
  */
 void chardev_expect_error(const char *str, const char *msg);
+
+/* A frontend that takes all input and records what it saw. */
+typedef struct TestFrontend {
+    CharBackend be;
+    GString *in;            /* everything read */
+    int opened, closed, breaks;     /* CHR_EVENT_* counts */
+} TestFrontend;
+
+/* test_fe_attach: - connect fe (which it initializes) to chr. */
+void test_fe_attach(TestFrontend *fe, Chardev *chr);
+/* test_fe_detach: - disconnect fe; del also deletes the chardev. */
+void test_fe_detach(TestFrontend *fe, bool del);
+
+/* ---- test-helpers-kvm.c: needs libaccel and libmemory ---- */
+
+/* Where the guest's code goes, and how much RAM (at 0) it has. */
+#define TEST_KVM_CODE 0x1000
+#define TEST_KVM_RAM_SIZE 0x10000
+
+/* test_kvm_guest_init() flags: in-kernel irqchip; irqchip and PIT. */
+#define TEST_KVM_IRQCHIP 1
+#define TEST_KVM_PIT 2
+
+typedef struct TestKvmGuest {
+    KVMState *kvm;
+    KVMCPU *cpu;
+    MemoryRegion ram;       /* TEST_KVM_RAM_SIZE bytes at guest address 0 */
+    MemoryRegion port;      /* the test's I/O ports */
+    uint8_t *mem;           /* ram's host pointer */
+} TestKvmGuest;
+
+/*
+ * test_kvm_usable: - can the test open kvm_device_path? If not, the test
+ * is skipped with the reason and false returned.
+ */
+bool test_kvm_usable(void);
+
+/**
+ * test_kvm_guest_init: - a VM (with what flags asks for), its RAM holding
+ * code at TEST_KVM_CODE, port_ops (with opaque) at port_base..+port_size
+ * in the I/O space, and vCPU 0 in real mode at TEST_KVM_CODE. Returns
+ * false, the test skipped, when there is no usable KVM; asserts on any
+ * other failure. test_kvm_guest_cleanup() undoes it in either case.
+ */
+bool test_kvm_guest_init(TestKvmGuest *g, unsigned flags,
+                         const uint8_t *code, size_t len,
+                         const MemoryRegionOps *port_ops, void *opaque,
+                         hwaddr port_base, uint64_t port_size);
+void test_kvm_guest_cleanup(TestKvmGuest *g);
+
+/*
+ * test_kvm_guest_run: - run the vCPU until an exit that is not simply
+ * handled (bounded, never spins); returns the KVMRunStatus.
+ */
+int test_kvm_guest_run(TestKvmGuest *g);
 
 #endif

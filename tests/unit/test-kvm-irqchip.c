@@ -14,8 +14,6 @@
 
 #include <sys/eventfd.h>
 
-#define GUEST_CODE 0x1000
-#define RAM_SIZE 0x10000
 #define TEST_PORT 0x500
 /* Offsets in the test's port region. */
 #define PORT_TICK 0         /* the interrupt handler writes its IRQ */
@@ -32,11 +30,7 @@
 #define TEST_TIMEOUT_US (20 * G_USEC_PER_SEC)
 
 typedef struct Fixture {
-    KVMState *kvm;
-    KVMCPU *cpu;
-    MemoryRegion ram;
-    MemoryRegion port;
-    uint8_t *mem;
+    TestKvmGuest vm;        /* its ports are TEST_PORT + 0..7 */
     GArray *ios;            /* uint16_t: offset << 8 | value */
     int ready;              /* atomic: PORT_READY written */
     int done;               /* atomic: PORT_DONE written */
@@ -109,47 +103,23 @@ static const uint8_t irq_guest[] = {
     0x5a, 0x58, 0xcf,                       /* pop dx; pop ax; iret */
 };
 
-/* Open the VM or say why not; false means the test was skipped. */
-static bool kvm_usable(void)
-{
-    return test_device_usable(kvm_device_path);
-}
-
 /* The VM, its RAM and ports; with_irqchip creates irqchip and PIT first. */
 static bool fixture_init(Fixture *f, const uint8_t *code, size_t len,
                          bool with_irqchip)
 {
     memset(f, 0, sizeof(*f));
-    if (!kvm_usable()) {
+    if (!test_kvm_guest_init(&f->vm,
+                             with_irqchip ? TEST_KVM_IRQCHIP | TEST_KVM_PIT : 0,
+                             code, len, &port_ops, f, TEST_PORT, 8)) {
         return false;
     }
     f->ios = g_array_new(false, true, sizeof(uint16_t));
-    f->kvm = kvm_init_vm(&error_abort);
-    if (with_irqchip) {
-        g_assert_true(kvm_irqchip_create(f->kvm, &error_abort));
-        g_assert_true(kvm_pit_create(f->kvm, &error_abort));
-        g_assert_true(kvm_irqchip_in_kernel(f->kvm));
-    }
-    g_assert_true(memory_region_init_ram(&f->ram, NULL, "test.ram", RAM_SIZE,
-                                         &error_abort));
-    memory_region_add_subregion(get_system_memory(), 0, &f->ram);
-    f->mem = memory_region_get_ram_ptr(&f->ram);
-    memcpy(f->mem + GUEST_CODE, code, len);
-    memory_region_init_io(&f->port, NULL, &port_ops, f, "test.port", 8);
-    memory_region_add_subregion(get_system_io(), TEST_PORT, &f->port);
-    f->cpu = kvm_vcpu_create(f->kvm, 0, &error_abort);
-    g_assert_true(kvm_x86_set_real_mode(f->cpu, 0, GUEST_CODE, &error_abort));
     return true;
 }
 
 static void fixture_cleanup(Fixture *f)
 {
-    kvm_vcpu_destroy(f->cpu);
-    memory_region_del_subregion(get_system_io(), &f->port);
-    memory_region_del_subregion(get_system_memory(), &f->ram);
-    kvm_destroy_vm(f->kvm);
-    memory_region_destroy(&f->port);
-    memory_region_destroy(&f->ram);
+    test_kvm_guest_cleanup(&f->vm);
     g_array_free(f->ios, true);
 }
 
@@ -157,11 +127,11 @@ static void fixture_cleanup(Fixture *f)
 static void irq_guest_data(Fixture *f, uint8_t mask, uint8_t wanted,
                            uint16_t divisor)
 {
-    f->mem[GUEST_DATA] = 0;
-    f->mem[GUEST_DATA + 1] = mask;
-    f->mem[GUEST_DATA + 2] = wanted;
-    f->mem[GUEST_PIT_DIVISOR] = divisor & 0xff;
-    f->mem[GUEST_PIT_DIVISOR + 1] = divisor >> 8;
+    f->vm.mem[GUEST_DATA] = 0;
+    f->vm.mem[GUEST_DATA + 1] = mask;
+    f->vm.mem[GUEST_DATA + 2] = wanted;
+    f->vm.mem[GUEST_PIT_DIVISOR] = divisor & 0xff;
+    f->vm.mem[GUEST_PIT_DIVISOR + 1] = divisor >> 8;
 }
 
 static bool wait_flag(int *flag)
@@ -187,7 +157,7 @@ static void run_irq_guest(Fixture *f, void (*between)(Fixture *f))
     bool ready, done;
 
     bql_unlock();
-    g_assert_true(kvm_vcpu_start_thread(f->cpu, &error_abort));
+    g_assert_true(kvm_vcpu_start_thread(f->vm.cpu, &error_abort));
     ready = wait_flag(&f->ready);
     if (ready && between) {
         bql_lock();
@@ -196,8 +166,8 @@ static void run_irq_guest(Fixture *f, void (*between)(Fixture *f))
     }
     done = ready && wait_flag(&f->done);
     /* With the kernel's LAPIC a halted vCPU is still in KVM_RUN: a kick. */
-    g_assert_false(kvm_vcpu_thread_done(f->cpu));
-    g_assert_cmpint(kvm_vcpu_stop(f->cpu), ==, KVM_RUN_KICKED);
+    g_assert_false(kvm_vcpu_thread_done(f->vm.cpu));
+    g_assert_cmpint(kvm_vcpu_stop(f->vm.cpu), ==, KVM_RUN_KICKED);
     bql_lock();
     g_assert_true(ready);
     g_assert_true(done);
@@ -238,7 +208,7 @@ static void test_create(void)
     KVMCPU *cpu;
     uint32_t mp;
 
-    if (!kvm_usable()) {
+    if (!test_kvm_usable()) {
         return;
     }
     s = kvm_init_vm(&error_abort);
@@ -291,19 +261,19 @@ static void test_pit_ticks(void)
     got = ticks(&f);
     g_assert_cmpuint(strlen(got), >=, 3);
     g_assert_cmpuint(strspn(got, "0"), ==, strlen(got));
-    g_assert_cmpuint(f.mem[GUEST_DATA], ==, strlen(got));
+    g_assert_cmpuint(f.vm.mem[GUEST_DATA], ==, strlen(got));
 
     /* The guest's PIC programming is in the kernel's state. */
-    g_assert_true(kvm_irqchip_get(f.kvm, &chip, &error_abort));
+    g_assert_true(kvm_irqchip_get(f.vm.kvm, &chip, &error_abort));
     g_assert_cmphex(chip.chip.pic.irq_base, ==, 0x20);
     g_assert_cmphex(chip.chip.pic.imr, ==, 0xfe);
-    g_assert_true(kvm_irqchip_set(f.kvm, &chip, &error_abort));
+    g_assert_true(kvm_irqchip_set(f.vm.kvm, &chip, &error_abort));
     fixture_cleanup(&f);
 }
 
 static void raise_gsi4(Fixture *f)
 {
-    qemu_irq *gsi = kvm_pc_gsi_irqs(f->kvm);
+    qemu_irq *gsi = kvm_pc_gsi_irqs(f->vm.kvm);
 
     qemu_irq_pulse(gsi[4]);
     qemu_free_irqs(gsi, KVM_PC_GSI_COUNT);
@@ -345,15 +315,15 @@ static void test_irqfd(void)
     }
     irqfd_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     g_assert_cmpint(irqfd_fd, >=, 0);
-    g_assert_true(kvm_irqfd_add(f.kvm, irqfd_fd, 4, &error_abort));
+    g_assert_true(kvm_irqfd_add(f.vm.kvm, irqfd_fd, 4, &error_abort));
     /* The same fd twice is refused by the kernel. */
-    g_assert_false(kvm_irqfd_add(f.kvm, irqfd_fd, 4, &err));
+    g_assert_false(kvm_irqfd_add(f.vm.kvm, irqfd_fd, 4, &err));
     error_free(err);
     irq_guest_data(&f, 0xef, 1, 1193);
     run_irq_guest(&f, write_irqfd);
     got = ticks(&f);
     g_assert_cmpstr(got, ==, "4");
-    g_assert_true(kvm_irqfd_remove(f.kvm, irqfd_fd, 4, &error_abort));
+    g_assert_true(kvm_irqfd_remove(f.vm.kvm, irqfd_fd, 4, &error_abort));
     close(irqfd_fd);
     irqfd_fd = -1;
     fixture_cleanup(&f);
@@ -376,7 +346,7 @@ static int run_until_done(Fixture *f)
     int i, st = KVM_RUN_CONTINUE;
 
     for (i = 0; i < 100 && st == KVM_RUN_CONTINUE && !f->done; i++) {
-        st = kvm_vcpu_run_once(f->cpu);
+        st = kvm_vcpu_run_once(f->vm.cpu);
     }
     return st;
 }
@@ -403,11 +373,11 @@ static void test_ioeventfd(void)
     ev2 = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     g_assert_cmpint(ev1, >=, 0);
     g_assert_cmpint(ev2, >=, 0);
-    g_assert_true(kvm_ioeventfd_add(f.kvm, TEST_PORT + PORT_EVENT, 1, true,
+    g_assert_true(kvm_ioeventfd_add(f.vm.kvm, TEST_PORT + PORT_EVENT, 1, true,
                                     &match, ev1, &error_abort));
-    g_assert_true(kvm_ioeventfd_add(f.kvm, TEST_PORT + PORT_EVENT2, 1, true,
+    g_assert_true(kvm_ioeventfd_add(f.vm.kvm, TEST_PORT + PORT_EVENT2, 1, true,
                                     NULL, ev2, &error_abort));
-    g_assert_false(kvm_ioeventfd_add(f.kvm, TEST_PORT, 3, true, NULL, ev2,
+    g_assert_false(kvm_ioeventfd_add(f.vm.kvm, TEST_PORT, 3, true, NULL, ev2,
                                      &err));
     g_assert_cmpstr(error_get_pretty(err), ==, "kvm: bad ioeventfd length 3");
     error_free(err);
@@ -423,13 +393,14 @@ static void test_ioeventfd(void)
     g_assert_cmpuint(eventfd_take(ev2), ==, 1);
 
     /* Removed, the writes exit to us again. */
-    g_assert_true(kvm_ioeventfd_remove(f.kvm, TEST_PORT + PORT_EVENT, 1, true,
-                                       &match, ev1, &error_abort));
-    g_assert_true(kvm_ioeventfd_remove(f.kvm, TEST_PORT + PORT_EVENT2, 1,
+    g_assert_true(kvm_ioeventfd_remove(f.vm.kvm, TEST_PORT + PORT_EVENT, 1,
+                                       true, &match, ev1, &error_abort));
+    g_assert_true(kvm_ioeventfd_remove(f.vm.kvm, TEST_PORT + PORT_EVENT2, 1,
                                        true, NULL, ev2, &error_abort));
     g_array_set_size(f.ios, 0);
     f.done = 0;
-    g_assert_true(kvm_x86_set_real_mode(f.cpu, 0, GUEST_CODE, &error_abort));
+    g_assert_true(kvm_x86_set_real_mode(f.vm.cpu, 0, TEST_KVM_CODE,
+                                        &error_abort));
     g_assert_cmpint(run_until_done(&f), ==, KVM_RUN_CONTINUE);
     g_assert_true(port_seen(&f, PORT_EVENT, 0x42));
     g_assert_true(port_seen(&f, PORT_EVENT2, 0x42));
@@ -475,17 +446,17 @@ static void test_state(void)
     if (!fixture_init(&f, irq_guest, sizeof(irq_guest), true)) {
         return;
     }
-    g_assert_true(kvm_clock_get(f.kvm, &ns, &error_abort));
-    g_assert_true(kvm_clock_set(f.kvm, ns + 1000000000ULL, &error_abort));
-    g_assert_true(kvm_clock_get(f.kvm, &later, &error_abort));
+    g_assert_true(kvm_clock_get(f.vm.kvm, &ns, &error_abort));
+    g_assert_true(kvm_clock_set(f.vm.kvm, ns + 1000000000ULL, &error_abort));
+    g_assert_true(kvm_clock_get(f.vm.kvm, &later, &error_abort));
     g_assert_cmpuint(later, >=, ns + 1000000000ULL);
     g_assert_cmpuint(later, <, ns + 60 * 1000000000ULL);
 
     /* The LAPIC ID register (0x20) holds the vCPU's id in bits 24-31. */
-    g_assert_true(kvm_vcpu_get_lapic(f.cpu, &lapic, &error_abort));
+    g_assert_true(kvm_vcpu_get_lapic(f.vm.cpu, &lapic, &error_abort));
     g_assert_cmpuint((uint8_t)lapic.regs[0x23], ==, 0);
-    g_assert_true(kvm_vcpu_set_lapic(f.cpu, &lapic, &error_abort));
-    g_assert_true(kvm_vcpu_set_mp_state(f.cpu, KVM_MP_STATE_RUNNABLE,
+    g_assert_true(kvm_vcpu_set_lapic(f.vm.cpu, &lapic, &error_abort));
+    g_assert_true(kvm_vcpu_set_mp_state(f.vm.cpu, KVM_MP_STATE_RUNNABLE,
                                         &error_abort));
     fixture_cleanup(&f);
 }

@@ -15,18 +15,12 @@
 #include "target/i386/cpu-state.h"
 #include "target/i386/kvm/kvm-state.h"
 
-#define GUEST_CODE 0x1000
-#define RAM_SIZE 0x10000
 #define TEST_PORT 0x3f8
 #define RESET_ROM_BASE 0xffff0000ULL
 #define RESET_ROM_SIZE 0x10000
 
 typedef struct Fixture {
-    KVMState *kvm;
-    KVMCPU *cpu;
-    MemoryRegion ram;
-    MemoryRegion port;
-    uint8_t *mem;
+    TestKvmGuest vm;
     GString *ios;           /* bytes written to TEST_PORT */
 } Fixture;
 
@@ -48,56 +42,22 @@ static const MemoryRegionOps port_ops = {
     .impl = { .min_access_size = 1, .max_access_size = 1 },
 };
 
-/* Open the VM or say why not; false means the test was skipped. */
-static bool kvm_usable(void)
-{
-    return test_device_usable(kvm_device_path);
-}
-
 static bool fixture_init(Fixture *f, const uint8_t *code, size_t len,
                          bool with_irqchip)
 {
     memset(f, 0, sizeof(*f));
-    if (!kvm_usable()) {
+    if (!test_kvm_guest_init(&f->vm, with_irqchip ? TEST_KVM_IRQCHIP : 0,
+                             code, len, &port_ops, f, TEST_PORT, 1)) {
         return false;
     }
     f->ios = g_string_new(NULL);
-    f->kvm = kvm_init_vm(&error_abort);
-    if (with_irqchip) {
-        g_assert_true(kvm_irqchip_create(f->kvm, &error_abort));
-    }
-    g_assert_true(memory_region_init_ram(&f->ram, NULL, "test.ram", RAM_SIZE,
-                                         &error_abort));
-    memory_region_add_subregion(get_system_memory(), 0, &f->ram);
-    f->mem = memory_region_get_ram_ptr(&f->ram);
-    memcpy(f->mem + GUEST_CODE, code, len);
-    memory_region_init_io(&f->port, NULL, &port_ops, f, "test.port", 1);
-    memory_region_add_subregion(get_system_io(), TEST_PORT, &f->port);
-    f->cpu = kvm_vcpu_create(f->kvm, 0, &error_abort);
-    g_assert_true(kvm_x86_set_real_mode(f->cpu, 0, GUEST_CODE, &error_abort));
     return true;
 }
 
 static void fixture_cleanup(Fixture *f)
 {
-    kvm_vcpu_destroy(f->cpu);
-    memory_region_del_subregion(get_system_io(), &f->port);
-    memory_region_del_subregion(get_system_memory(), &f->ram);
-    kvm_destroy_vm(f->kvm);
-    memory_region_destroy(&f->port);
-    memory_region_destroy(&f->ram);
+    test_kvm_guest_cleanup(&f->vm);
     g_string_free(f->ios, true);
-}
-
-/* Run until an exit that is not simply handled; bounded, never spins. */
-static int run_until_stop(Fixture *f)
-{
-    int i, st = KVM_RUN_CONTINUE;
-
-    for (i = 0; i < 1000 && st == KVM_RUN_CONTINUE; i++) {
-        st = kvm_vcpu_run_once(f->cpu);
-    }
-    return st;
 }
 
 static CPUX86State *env_new(void)
@@ -552,21 +512,21 @@ static void test_kvm_roundtrip(void)
         return;
     }
     /* Start from the vCPU's own state, for the XSAVE area's layout. */
-    g_assert_true(kvm_x86_get_state(f.cpu, want, &error_abort));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, want, &error_abort));
     long_mode_state(want);
-    g_assert_true(kvm_x86_put_state(f.cpu, want, KVM_PUT_FULL_STATE,
+    g_assert_true(kvm_x86_put_state(f.vm.cpu, want, KVM_PUT_FULL_STATE,
                                     &error_abort));
-    g_assert_true(kvm_x86_get_state(f.cpu, got, &error_abort));
-    assert_state_eq(f.cpu, want, got);
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, got, &error_abort));
+    assert_state_eq(f.vm.cpu, want, got);
 
     /* A runtime put changes the registers but not the reset-level MSRs. */
     want->regs[R_EBX] = 0x5555;
     want->mtrr_deftype = 0;
-    g_assert_true(kvm_x86_put_state(f.cpu, want, KVM_PUT_RUNTIME_STATE,
+    g_assert_true(kvm_x86_put_state(f.vm.cpu, want, KVM_PUT_RUNTIME_STATE,
                                     &error_abort));
-    g_assert_true(kvm_x86_get_state(f.cpu, got, &error_abort));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, got, &error_abort));
     g_assert_cmphex(got->regs[R_EBX], ==, 0x5555);
-    if (kvm_x86_has_msr(f.cpu, MSR_MTRRdefType)) {
+    if (kvm_x86_has_msr(f.vm.cpu, MSR_MTRRdefType)) {
         g_assert_cmphex(got->mtrr_deftype, ==, 0xc06);
     }
     fixture_cleanup(&f);
@@ -594,12 +554,12 @@ static void test_kvm_pae_pdptrs(void)
     if (!fixture_init(&f, code, sizeof(code), false)) {
         return;
     }
-    if (kvm_check_extension(f.kvm, KVM_CAP_SREGS2) <= 0) {
+    if (kvm_check_extension(f.vm.kvm, KVM_CAP_SREGS2) <= 0) {
         g_test_skip("no KVM_CAP_SREGS2: the PDPTRs cannot be synced");
         fixture_cleanup(&f);
         return;
     }
-    g_assert_true(kvm_x86_get_state(f.cpu, env, &error_abort));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, env, &error_abort));
     for (i = 0; i < 6; i++) {
         seg(&env->segs[i], 0x10, 0, 0xffffffff, data);
     }
@@ -614,9 +574,9 @@ static void test_kvm_pae_pdptrs(void)
     for (i = 0; i < 4; i++) {
         env->pdptrs[i] = 0x3001 + 0x1000 * i;
     }
-    g_assert_true(kvm_x86_put_state(f.cpu, env, KVM_PUT_FULL_STATE,
+    g_assert_true(kvm_x86_put_state(f.vm.cpu, env, KVM_PUT_FULL_STATE,
                                     &error_abort));
-    g_assert_true(kvm_x86_get_state(f.cpu, got, &error_abort));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, got, &error_abort));
     g_assert_cmphex(got->cr[4], ==, env->cr[4]);
     if (!(got->cr[0] & CR0_PG_MASK)) {
         g_test_skip("this host's KVM drops CR0.PG outside long mode (PVM "
@@ -669,18 +629,18 @@ static void test_kvm_guest_changes(void)
     if (!fixture_init(&f, guest_changes, sizeof(guest_changes), false)) {
         return;
     }
-    g_assert_true(kvm_x86_get_state(f.cpu, env, &error_abort));
-    g_assert_cmphex(env->eip, ==, GUEST_CODE);
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, env, &error_abort));
+    g_assert_cmphex(env->eip, ==, TEST_KVM_CODE);
     env->regs[8] = 0x8888888888888888ULL;
     env->sysenter_eip = 0xabcd;
     env->star = 0;
-    g_assert_true(kvm_x86_put_state(f.cpu, env, KVM_PUT_RUNTIME_STATE,
+    g_assert_true(kvm_x86_put_state(f.vm.cpu, env, KVM_PUT_RUNTIME_STATE,
                                     &error_abort));
 
-    g_assert_cmpint(run_until_stop(&f), ==, KVM_RUN_HALTED);
+    g_assert_cmpint(test_kvm_guest_run(&f.vm), ==, KVM_RUN_HALTED);
     g_assert_cmpstr(f.ios->str, ==, "K");
-    g_assert_true(kvm_x86_get_state(f.cpu, env, &error_abort));
-    g_assert_cmphex(env->eip, ==, GUEST_CODE + sizeof(guest_changes));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, env, &error_abort));
+    g_assert_cmphex(env->eip, ==, TEST_KVM_CODE + sizeof(guest_changes));
     g_assert_cmphex(env->regs[R_EAX], ==, 0x44b);
     g_assert_cmphex(env->regs[R_EBX], ==, 0xdeadbeef);
     g_assert_cmphex(env->regs[R_ECX], ==, MSR_LSTAR);
@@ -725,24 +685,24 @@ static void test_kvm_reset_state(void)
     memcpy(p + 0xfff0, vector, sizeof(vector));
 
     /* Dirty the vCPU first, so that the reset put has work to do. */
-    g_assert_true(kvm_x86_get_state(f.cpu, got, &error_abort));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, got, &error_abort));
     long_mode_state(got);
-    g_assert_true(kvm_x86_put_state(f.cpu, got, KVM_PUT_FULL_STATE,
+    g_assert_true(kvm_x86_put_state(f.vm.cpu, got, KVM_PUT_FULL_STATE,
                                     &error_abort));
 
     x86_cpu_state_reset(env, true, APIC_DEFAULT_ADDRESS);
-    g_assert_true(kvm_x86_put_state(f.cpu, env, KVM_PUT_RESET_STATE,
+    g_assert_true(kvm_x86_put_state(f.vm.cpu, env, KVM_PUT_RESET_STATE,
                                     &error_abort));
     memset(got, 0, sizeof(*got));
-    g_assert_true(kvm_x86_get_state(f.cpu, got, &error_abort));
-    assert_state_eq(f.cpu, env, got);
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, got, &error_abort));
+    assert_state_eq(f.vm.cpu, env, got);
     g_assert_cmpint(got->exception_nr, ==, -1);
     g_assert_cmpint(got->interrupt_injected, ==, -1);
     g_assert_false(got->interrupt_shadow);
 
-    g_assert_cmpint(run_until_stop(&f), ==, KVM_RUN_HALTED);
+    g_assert_cmpint(test_kvm_guest_run(&f.vm), ==, KVM_RUN_HALTED);
     g_assert_cmpstr(f.ios->str, ==, "R");
-    g_assert_true(kvm_x86_get_state(f.cpu, got, &error_abort));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, got, &error_abort));
     g_assert_cmphex(got->eip, ==, 0xfff0 + sizeof(vector));
     g_assert_cmphex(got->segs[R_CS].base, ==, 0xffff0000);
 
@@ -766,15 +726,15 @@ static void test_kvm_tsc(void)
     if (!fixture_init(&f, code, sizeof(code), false)) {
         return;
     }
-    g_assert_true(kvm_x86_has_msr(f.cpu, MSR_IA32_TSC));
-    g_assert_true(kvm_x86_get_state(f.cpu, env, &error_abort));
+    g_assert_true(kvm_x86_has_msr(f.vm.cpu, MSR_IA32_TSC));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, env, &error_abort));
     before = env->tsc;
     g_assert_cmphex(before, <, far);
 
     env->tsc = far;
-    g_assert_true(kvm_x86_put_state(f.cpu, env, KVM_PUT_RESET_STATE,
+    g_assert_true(kvm_x86_put_state(f.vm.cpu, env, KVM_PUT_RESET_STATE,
                                     &error_abort));
-    g_assert_true(kvm_x86_get_state(f.cpu, env, &error_abort));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, env, &error_abort));
     if (env->tsc < far) {
         /* The write was taken (no error) and the TSC still counts on. */
         g_assert_cmphex(env->tsc, >=, before);
@@ -787,15 +747,15 @@ static void test_kvm_tsc(void)
     first = env->tsc;
 
     env->tsc = 5;
-    g_assert_true(kvm_x86_put_state(f.cpu, env, KVM_PUT_RUNTIME_STATE,
+    g_assert_true(kvm_x86_put_state(f.vm.cpu, env, KVM_PUT_RUNTIME_STATE,
                                     &error_abort));
-    g_assert_true(kvm_x86_get_state(f.cpu, env, &error_abort));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, env, &error_abort));
     g_assert_cmphex(env->tsc, >=, first);
 
     env->tsc = 0;
-    g_assert_true(kvm_x86_put_state(f.cpu, env, KVM_PUT_FULL_STATE,
+    g_assert_true(kvm_x86_put_state(f.vm.cpu, env, KVM_PUT_FULL_STATE,
                                     &error_abort));
-    g_assert_true(kvm_x86_get_state(f.cpu, env, &error_abort));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, env, &error_abort));
     g_assert_cmphex(env->tsc, <, far);
     fixture_cleanup(&f);
 }
@@ -824,9 +784,9 @@ static void test_kvm_lapic_mp_state(void)
     /* A TPR of 0x20 is what MOV CR8 reads as 2. */
     env->lapic[0x80] = 0x20;
     env->cr8 = 2;
-    g_assert_true(kvm_x86_put_state(f.cpu, env, KVM_PUT_RESET_STATE,
+    g_assert_true(kvm_x86_put_state(f.vm.cpu, env, KVM_PUT_RESET_STATE,
                                     &error_abort));
-    g_assert_true(kvm_x86_get_state(f.cpu, got, &error_abort));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, got, &error_abort));
     g_assert_cmpint(got->mp_state, ==, X86_MP_STATE_UNINITIALIZED);
     /* As QEMU: only KVM_MP_STATE_HALTED is "halted" (HLT= of the dump). */
     g_assert_false(got->halted);
@@ -844,9 +804,9 @@ static void test_kvm_lapic_mp_state(void)
     x86_cpu_state_reset(env, true, APIC_DEFAULT_ADDRESS);
     x86_lapic_regs_reset(env, 0);
     env->lapic[0xf1] |= 1;
-    g_assert_true(kvm_x86_put_state(f.cpu, env, KVM_PUT_RESET_STATE,
+    g_assert_true(kvm_x86_put_state(f.vm.cpu, env, KVM_PUT_RESET_STATE,
                                     &error_abort));
-    g_assert_true(kvm_x86_get_state(f.cpu, got, &error_abort));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, got, &error_abort));
     g_assert_cmpint(got->mp_state, ==, X86_MP_STATE_RUNNABLE);
     g_assert_false(got->halted);
     g_assert_cmphex(got->apic_base, ==, 0xfee00900);
@@ -855,9 +815,9 @@ static void test_kvm_lapic_mp_state(void)
     /* A runtime put leaves MP state and LAPIC to the kernel. */
     env->mp_state = X86_MP_STATE_UNINITIALIZED;
     env->lapic[0xf1] = 0;
-    g_assert_true(kvm_x86_put_state(f.cpu, env, KVM_PUT_RUNTIME_STATE,
+    g_assert_true(kvm_x86_put_state(f.vm.cpu, env, KVM_PUT_RUNTIME_STATE,
                                     &error_abort));
-    g_assert_true(kvm_x86_get_state(f.cpu, got, &error_abort));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, got, &error_abort));
     g_assert_cmpint(got->mp_state, ==, X86_MP_STATE_RUNNABLE);
     g_assert_cmphex(lapic_reg(got, 0xf0), ==, 0x1ff);
     fixture_cleanup(&f);
@@ -884,19 +844,19 @@ static void test_kvm_events(void)
         return;
     }
     /* IVT entry 6 (#UD) -> 0000:1001 */
-    f.mem[6 * 4] = 0x01;
-    f.mem[6 * 4 + 1] = 0x10;
-    f.mem[6 * 4 + 2] = 0;
-    f.mem[6 * 4 + 3] = 0;
+    f.vm.mem[6 * 4] = 0x01;
+    f.vm.mem[6 * 4 + 1] = 0x10;
+    f.vm.mem[6 * 4 + 2] = 0;
+    f.vm.mem[6 * 4 + 3] = 0;
 
-    g_assert_true(kvm_x86_get_state(f.cpu, env, &error_abort));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, env, &error_abort));
     g_assert_cmpint(env->exception_nr, ==, -1);
     g_assert_cmpint(env->interrupt_injected, ==, -1);
     env->interrupt_shadow = true;
     env->nmi_masked = true;
-    g_assert_true(kvm_x86_put_state(f.cpu, env, KVM_PUT_RUNTIME_STATE,
+    g_assert_true(kvm_x86_put_state(f.vm.cpu, env, KVM_PUT_RUNTIME_STATE,
                                     &error_abort));
-    g_assert_true(kvm_x86_get_state(f.cpu, got, &error_abort));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, got, &error_abort));
     g_assert_true(got->interrupt_shadow);
     g_assert_true(got->nmi_masked);
     g_assert_false(got->nmi_pending);
@@ -904,9 +864,9 @@ static void test_kvm_events(void)
     env->interrupt_shadow = false;
     env->nmi_masked = false;
     env->interrupt_injected = 0x30;
-    g_assert_true(kvm_x86_put_state(f.cpu, env, KVM_PUT_RUNTIME_STATE,
+    g_assert_true(kvm_x86_put_state(f.vm.cpu, env, KVM_PUT_RUNTIME_STATE,
                                     &error_abort));
-    g_assert_true(kvm_x86_get_state(f.cpu, got, &error_abort));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, got, &error_abort));
     g_assert_cmpint(got->interrupt_injected, ==, 0x30);
     g_assert_false(got->soft_interrupt);
     g_assert_false(got->interrupt_shadow);
@@ -915,21 +875,21 @@ static void test_kvm_events(void)
     env->interrupt_injected = -1;
     env->exception_nr = 6;
     env->exception_injected = true;
-    g_assert_true(kvm_x86_put_state(f.cpu, env, KVM_PUT_RUNTIME_STATE,
+    g_assert_true(kvm_x86_put_state(f.vm.cpu, env, KVM_PUT_RUNTIME_STATE,
                                     &error_abort));
-    g_assert_true(kvm_x86_get_state(f.cpu, got, &error_abort));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, got, &error_abort));
     g_assert_cmpint(got->exception_nr, ==, 6);
     g_assert_true(got->exception_injected || got->exception_pending);
     g_assert_cmpint(got->interrupt_injected, ==, -1);
 
-    g_assert_cmpint(run_until_stop(&f), ==, KVM_RUN_HALTED);
+    g_assert_cmpint(test_kvm_guest_run(&f.vm), ==, KVM_RUN_HALTED);
     g_assert_cmpstr(f.ios->str, ==, "U");
-    g_assert_true(kvm_x86_get_state(f.cpu, got, &error_abort));
+    g_assert_true(kvm_x86_get_state(f.vm.cpu, got, &error_abort));
     g_assert_cmpint(got->exception_nr, ==, -1);
     /* The handler's IRET frame points at the faulting hlt. */
     g_assert_cmphex(got->regs[R_ESP], ==, 0xfffa);
-    g_assert_cmphex(f.mem[0xfffa], ==, 0x00);
-    g_assert_cmphex(f.mem[0xfffb], ==, 0x10);
+    g_assert_cmphex(f.vm.mem[0xfffa], ==, 0x00);
+    g_assert_cmphex(f.vm.mem[0xfffb], ==, 0x10);
     fixture_cleanup(&f);
 }
 

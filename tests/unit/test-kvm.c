@@ -13,8 +13,6 @@
 #include "system/runstate.h"
 #include "test-helpers.h"
 
-#define GUEST_CODE 0x1000
-#define RAM_SIZE 0x10000
 #define MMIO_BASE 0x10000
 
 typedef struct Access {
@@ -24,11 +22,7 @@ typedef struct Access {
 } Access;
 
 typedef struct Fixture {
-    KVMState *kvm;
-    KVMCPU *cpu;
-    MemoryRegion ram;
-    MemoryRegion port;
-    uint8_t *mem;
+    TestKvmGuest vm;        /* its ports are 0x3f8-0x3ff */
     GArray *ios;            /* Access: writes to port 0x3f8 */
     GArray *mmio;           /* Access: writes to the MMIO region */
 } Fixture;
@@ -74,60 +68,25 @@ static const MemoryRegionOps mmio_ops = {
     .impl = { .min_access_size = 1, .max_access_size = 8 },
 };
 
-/* Open the VM or say why not; false means the test was skipped. */
-static bool kvm_usable(void)
-{
-    return test_device_usable(kvm_device_path);
-}
-
 static bool fixture_init(Fixture *f, const uint8_t *code, size_t len)
 {
-    Error *err = NULL;
-
     memset(f, 0, sizeof(*f));
-    if (!kvm_usable()) {
+    if (!test_kvm_guest_init(&f->vm, 0, code, len, &port_ops, f, 0x3f8, 8)) {
         return false;
     }
     f->ios = g_array_new(false, true, sizeof(Access));
     f->mmio = g_array_new(false, true, sizeof(Access));
-    f->kvm = kvm_init_vm(&error_abort);
-    g_assert_true(memory_region_init_ram(&f->ram, NULL, "test.ram", RAM_SIZE,
-                                         &error_abort));
-    memory_region_add_subregion(get_system_memory(), 0, &f->ram);
-    f->mem = memory_region_get_ram_ptr(&f->ram);
-    memcpy(f->mem + GUEST_CODE, code, len);
-    memory_region_init_io(&f->port, NULL, &port_ops, f, "test.port", 8);
-    memory_region_add_subregion(get_system_io(), 0x3f8, &f->port);
-    f->cpu = kvm_vcpu_create(f->kvm, 0, &err);
-    g_assert_null(err);
-    g_assert_true(kvm_x86_set_real_mode(f->cpu, 0, GUEST_CODE, &error_abort));
     return true;
 }
 
 static void fixture_cleanup(Fixture *f)
 {
-    if (!f->kvm) {
+    if (!f->vm.kvm) {
         return;
     }
-    kvm_vcpu_destroy(f->cpu);
-    memory_region_del_subregion(get_system_io(), &f->port);
-    memory_region_del_subregion(get_system_memory(), &f->ram);
-    kvm_destroy_vm(f->kvm);
-    memory_region_destroy(&f->port);
-    memory_region_destroy(&f->ram);
+    test_kvm_guest_cleanup(&f->vm);
     g_array_free(f->ios, true);
     g_array_free(f->mmio, true);
-}
-
-/* Run until an exit that is not simply handled; bounded, never spins. */
-static int run_until_stop(Fixture *f)
-{
-    int i, st = KVM_RUN_CONTINUE;
-
-    for (i = 0; i < 1000 && st == KVM_RUN_CONTINUE; i++) {
-        st = kvm_vcpu_run_once(f->cpu);
-    }
-    return st;
 }
 
 static char *ios_bytes(Fixture *f)
@@ -158,7 +117,7 @@ static void test_outb_hlt(void)
     if (!fixture_init(&f, code, sizeof(code))) {
         return;
     }
-    g_assert_cmpint(run_until_stop(&f), ==, KVM_RUN_HALTED);
+    g_assert_cmpint(test_kvm_guest_run(&f.vm), ==, KVM_RUN_HALTED);
     got = ios_bytes(&f);
     g_assert_cmpstr(got, ==, "KV");
     fixture_cleanup(&f);
@@ -178,21 +137,22 @@ static void test_memslot_read(void)
     if (!fixture_init(&f, code, sizeof(code))) {
         return;
     }
-    g_assert_cmpuint(kvm_memslot_count(f.kvm), >=, 1);
-    g_assert_cmpint(kvm_memslot_flags(f.kvm, GUEST_CODE), ==, 0);
-    f.mem[0x2000] = 0x34;
-    f.mem[0x2001] = 0x12;
-    g_assert_cmpint(run_until_stop(&f), ==, KVM_RUN_HALTED);
+    g_assert_cmpuint(kvm_memslot_count(f.vm.kvm), >=, 1);
+    g_assert_cmpint(kvm_memslot_flags(f.vm.kvm, TEST_KVM_CODE), ==, 0);
+    f.vm.mem[0x2000] = 0x34;
+    f.vm.mem[0x2001] = 0x12;
+    g_assert_cmpint(test_kvm_guest_run(&f.vm), ==, KVM_RUN_HALTED);
     g_assert_cmpuint(f.ios->len, ==, 1);
     a = &g_array_index(f.ios, Access, 0);
     g_assert_cmpuint(a->val, ==, 0x1234);
     g_assert_cmpuint(a->size, ==, 2);
 
     /* Dirty logging flips the slot's flag and back. */
-    memory_region_set_log(&f.ram, true, DIRTY_MEMORY_MIGRATION);
-    g_assert_cmpint(kvm_memslot_flags(f.kvm, 0), ==, KVM_MEM_LOG_DIRTY_PAGES);
-    memory_region_set_log(&f.ram, false, DIRTY_MEMORY_MIGRATION);
-    g_assert_cmpint(kvm_memslot_flags(f.kvm, 0), ==, 0);
+    memory_region_set_log(&f.vm.ram, true, DIRTY_MEMORY_MIGRATION);
+    g_assert_cmpint(kvm_memslot_flags(f.vm.kvm, 0), ==,
+                    KVM_MEM_LOG_DIRTY_PAGES);
+    memory_region_set_log(&f.vm.ram, false, DIRTY_MEMORY_MIGRATION);
+    g_assert_cmpint(kvm_memslot_flags(f.vm.kvm, 0), ==, 0);
     fixture_cleanup(&f);
 }
 
@@ -215,8 +175,8 @@ static void test_mmio(void)
     }
     memory_region_init_io(&mmio, NULL, &mmio_ops, &f, "test.mmio", 0x1000);
     memory_region_add_subregion(get_system_memory(), MMIO_BASE, &mmio);
-    g_assert_cmpint(kvm_memslot_flags(f.kvm, MMIO_BASE), ==, -1);
-    g_assert_cmpint(run_until_stop(&f), ==, KVM_RUN_HALTED);
+    g_assert_cmpint(kvm_memslot_flags(f.vm.kvm, MMIO_BASE), ==, -1);
+    g_assert_cmpint(test_kvm_guest_run(&f.vm), ==, KVM_RUN_HALTED);
     g_assert_cmpuint(f.mmio->len, ==, 1);
     a = &g_array_index(f.mmio, Access, 0);
     g_assert_cmphex(a->addr, ==, 0x10);
@@ -245,8 +205,8 @@ static void test_rep_outsb(void)
     if (!fixture_init(&f, code, sizeof(code))) {
         return;
     }
-    memcpy(f.mem + 0x2000, "hello", 5);
-    g_assert_cmpint(run_until_stop(&f), ==, KVM_RUN_HALTED);
+    memcpy(f.vm.mem + 0x2000, "hello", 5);
+    g_assert_cmpint(test_kvm_guest_run(&f.vm), ==, KVM_RUN_HALTED);
     got = ios_bytes(&f);
     g_assert_cmpstr(got, ==, "hello");
     fixture_cleanup(&f);
@@ -266,7 +226,7 @@ static void test_emulation_failure(void)
         return;
     }
     capture_start();
-    st = run_until_stop(&f);
+    st = test_kvm_guest_run(&f.vm);
     out = capture_end();
     if (st == KVM_RUN_HALTED) {
         g_test_skip("this host's KVM runs x87 code: no emulation failure");
@@ -306,18 +266,19 @@ static void test_memslot_removal(void)
                                          &error_abort));
     memory_region_add_subregion_overlap(get_system_memory(), 0x20000, &ram2,
                                         1);
-    slots = kvm_memslot_count(f.kvm);
+    slots = kvm_memslot_count(f.vm.kvm);
     p = memory_region_get_ram_ptr(&ram2);
-    g_assert_cmpint(run_until_stop(&f), ==, KVM_RUN_HALTED);
+    g_assert_cmpint(test_kvm_guest_run(&f.vm), ==, KVM_RUN_HALTED);
     g_assert_cmphex(p[4], ==, 0x77);
     g_assert_cmpuint(f.mmio->len, ==, 0);
 
     memory_region_del_subregion(get_system_memory(), &ram2);
-    g_assert_cmpuint(kvm_memslot_count(f.kvm), ==, slots - 1);
-    g_assert_cmpint(kvm_memslot_flags(f.kvm, 0x20000), ==, -1);
+    g_assert_cmpuint(kvm_memslot_count(f.vm.kvm), ==, slots - 1);
+    g_assert_cmpint(kvm_memslot_flags(f.vm.kvm, 0x20000), ==, -1);
     p[4] = 0;
-    g_assert_true(kvm_x86_set_real_mode(f.cpu, 0, GUEST_CODE, &error_abort));
-    g_assert_cmpint(run_until_stop(&f), ==, KVM_RUN_HALTED);
+    g_assert_true(kvm_x86_set_real_mode(f.vm.cpu, 0, TEST_KVM_CODE,
+                                        &error_abort));
+    g_assert_cmpint(test_kvm_guest_run(&f.vm), ==, KVM_RUN_HALTED);
     g_assert_cmphex(p[4], ==, 0);
     g_assert_cmpuint(f.mmio->len, ==, 1);
     g_assert_cmphex(g_array_index(f.mmio, Access, 0).addr, ==, 4);
@@ -352,10 +313,10 @@ static void test_triple_fault(void)
     if (!fixture_init(&f, code, sizeof(code))) {
         return;
     }
-    memset(f.mem + 0x2000, 0, 6);
+    memset(f.vm.mem + 0x2000, 0, 6);
     qemu_register_reset_notifier(reset_notify, NULL);
     reset_seen = SHUTDOWN_CAUSE_NONE;
-    g_assert_cmpint(run_until_stop(&f), ==, KVM_RUN_RESET);
+    g_assert_cmpint(test_kvm_guest_run(&f.vm), ==, KVM_RUN_RESET);
     g_assert_false(main_loop_should_exit(&status));
     g_assert_cmpint(reset_seen, ==, SHUTDOWN_CAUSE_GUEST_RESET);
     qemu_unregister_request_notifier(reset_notify, NULL);
@@ -374,25 +335,26 @@ static void test_thread_and_kick(void)
         return;
     }
     bql_unlock();
-    g_assert_true(kvm_vcpu_start_thread(f.cpu, &error_abort));
+    g_assert_true(kvm_vcpu_start_thread(f.vm.cpu, &error_abort));
     g_usleep(50 * 1000);
-    g_assert_false(kvm_vcpu_thread_done(f.cpu));
-    g_assert_cmpint(kvm_vcpu_stop(f.cpu), ==, KVM_RUN_KICKED);
+    g_assert_false(kvm_vcpu_thread_done(f.vm.cpu));
+    g_assert_cmpint(kvm_vcpu_stop(f.vm.cpu), ==, KVM_RUN_KICKED);
 
     /* Resume where it was, then stop it again. */
-    g_assert_true(kvm_vcpu_start_thread(f.cpu, &error_abort));
+    g_assert_true(kvm_vcpu_start_thread(f.vm.cpu, &error_abort));
     g_usleep(20 * 1000);
-    g_assert_cmpint(kvm_vcpu_stop(f.cpu), ==, KVM_RUN_KICKED);
+    g_assert_cmpint(kvm_vcpu_stop(f.vm.cpu), ==, KVM_RUN_KICKED);
 
     /* A guest that halts ends the thread's loop by itself. */
-    f.mem[GUEST_CODE] = 0xf4;
-    g_assert_true(kvm_x86_set_real_mode(f.cpu, 0, GUEST_CODE, &error_abort));
-    g_assert_true(kvm_vcpu_start_thread(f.cpu, &error_abort));
-    for (i = 0; i < 1000 && !kvm_vcpu_thread_done(f.cpu); i++) {
+    f.vm.mem[TEST_KVM_CODE] = 0xf4;
+    g_assert_true(kvm_x86_set_real_mode(f.vm.cpu, 0, TEST_KVM_CODE,
+                                        &error_abort));
+    g_assert_true(kvm_vcpu_start_thread(f.vm.cpu, &error_abort));
+    for (i = 0; i < 1000 && !kvm_vcpu_thread_done(f.vm.cpu); i++) {
         g_usleep(10 * 1000);
     }
-    g_assert_true(kvm_vcpu_thread_done(f.cpu));
-    g_assert_cmpint(kvm_vcpu_stop(f.cpu), ==, KVM_RUN_HALTED);
+    g_assert_true(kvm_vcpu_thread_done(f.vm.cpu));
+    g_assert_cmpint(kvm_vcpu_stop(f.vm.cpu), ==, KVM_RUN_HALTED);
     bql_lock();
     fixture_cleanup(&f);
 }
@@ -452,7 +414,7 @@ static void test_accel_errors(void)
 
 static void test_accel_kvm(void)
 {
-    if (!kvm_usable()) {
+    if (!test_kvm_usable()) {
         return;
     }
     g_assert_true(accel_init_from_string("kvm", NULL, &error_abort));
