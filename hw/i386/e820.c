@@ -1,7 +1,8 @@
 /*
  * e820.c: the PC memory map handed to guests (the E820 table), kept sorted
  * and disjoint so that every loader can copy it as is. It describes RAM
- * and holes; it does not create memory regions.
+ * and holes, and where the pc machine puts its RAM (pc_ram_split,
+ * pc_ram_layout); it does not create memory regions.
  */
 #include "qemu/osdep.h"
 #include "qemu/bswap.h"
@@ -158,13 +159,88 @@ void pc_ram_split(uint64_t ram_size, uint64_t max_below_4g, bool gigabyte_align,
     }
 }
 
+/* Sums and roundings that stop at UINT64_MAX instead of wrapping: a huge
+ * maxmem then fails the phys-bits check rather than passing it. */
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+static uint64_t sat_round_up_gib(uint64_t a)
+{
+    return a > UINT64_MAX - (GiB - 1) ? UINT64_MAX
+                                      : QEMU_ALIGN_UP(a, (uint64_t)GiB);
+}
+
+/*
+ * QEMU 7.2's pc_max_used_gpa() for RAM above 4 GiB at start: the 64-bit
+ * PCI hole starts on the gigabyte after that RAM, or after the memory
+ * hotplug area (maxmem - size, plus a gigabyte per slot for alignment)
+ * when there is one.
+ */
+static uint64_t pc_max_used_gpa(const PCRamConfig *c, uint64_t start,
+                                uint64_t above_4g)
+{
+    uint64_t hole64 = sat_add(start, above_4g);
+
+    /* 32-bit CPUs have no 64-bit hole: all they can address. */
+    if (c->phys_bits <= 32) {
+        return (1ULL << c->phys_bits) - 1;
+    }
+    if (c->ram_size < c->maxram_size) {
+        uint64_t slots = c->ram_slots > UINT64_MAX / GiB
+                         ? UINT64_MAX : c->ram_slots * GiB;
+
+        hole64 = sat_add(sat_round_up_gib(hole64),
+                         sat_add(c->maxram_size - c->ram_size, slots));
+    }
+    return sat_add(sat_round_up_gib(hole64), c->pci_hole64_size) - 1;
+}
+
+bool pc_ram_layout(PCRamLayout *l, const PCRamConfig *c, Error **errp)
+{
+    uint64_t max_phys;
+
+    memset(l, 0, sizeof(*l));
+    pc_ram_split(c->ram_size, 0, true, &l->below_4g, &l->above_4g);
+    l->above_4g_start = PC_4G;
+    /*
+     * Only AMD hosts with an IOMMU have the HyperTransport window, so only
+     * an AMD vCPU gets its RAM moved above 1 TiB, and only when the
+     * machine could reach the window otherwise. The window is listed
+     * whenever the vCPU can address it, moved or not.
+     */
+    if (c->amd && c->enforce_amd_1tb_hole) {
+        if (pc_max_used_gpa(c, PC_4G, l->above_4g) >= PC_AMD_HT_START) {
+            l->above_4g_start = PC_AMD_ABOVE_1TB_START;
+        }
+        l->amd_ht_reserved = c->phys_bits >= 40;
+    }
+    l->max_used_gpa = pc_max_used_gpa(c, l->above_4g_start, l->above_4g);
+    max_phys = c->phys_bits >= 64 ? UINT64_MAX : (1ULL << c->phys_bits) - 1;
+    if (max_phys < l->max_used_gpa) {
+        error_setg(errp, "Address space limit 0x%" PRIx64 " < 0x%" PRIx64
+                   " phys-bits too low (%u)", max_phys, l->max_used_gpa,
+                   c->phys_bits);
+        return false;
+    }
+    return true;
+}
+
 bool pc_e820_layout(E820Table *t, uint64_t below_4g, uint64_t above_4g,
                     Error **errp)
+{
+    return pc_e820_layout_at(t, below_4g, above_4g, PC_4G, errp);
+}
+
+bool pc_e820_layout_at(E820Table *t, uint64_t below_4g, uint64_t above_4g,
+                       uint64_t above_4g_start, Error **errp)
 {
     E820Table map;
     bool ok = true;
 
-    if (below_4g > PC_4G || above_4g > UINT64_MAX - PC_4G) {
+    if (below_4g > PC_4G || above_4g_start < PC_4G ||
+        above_4g > UINT64_MAX - above_4g_start) {
         error_setg(errp, "invalid RAM size for the e820 map");
         return false;
     }
@@ -187,7 +263,7 @@ bool pc_e820_layout(E820Table *t, uint64_t below_4g, uint64_t above_4g,
                             E820_RAM, errp);
     }
     if (ok && above_4g) {
-        ok = e820_table_add(&map, PC_4G, above_4g, E820_RAM, errp);
+        ok = e820_table_add(&map, above_4g_start, above_4g, E820_RAM, errp);
     }
     /* Ranges the caller reserved before (ACPI tables...) win. */
     for (unsigned i = 0; ok && i < t->count; i++) {

@@ -258,14 +258,14 @@ bool multiboot_setup(const MultibootKernel *k, const X86BootLayout *layout,
     uint64_t ceiling = x86_boot_initrd_ceiling(layout);
     unsigned n_e820 = layout->e820 ? layout->e820->count : 0;
     uint64_t mmap_len = (uint64_t)n_e820 * MB_MMAP_ENTRY_SIZE;
-    uint64_t pos, buf_addr, mods_addr;
+    uint64_t low, pos, buf_addr, mods_addr;
     g_autofree char *cmdline = NULL;
     GByteArray *buf;
-    uint8_t *mbi;
+    uint8_t *mbi, *mmap;
     uint32_t name_addr, cmdline_addr;
 
     x86_boot_plan_init(plan);
-    if (MBI_SIZE + mmap_len > MULTIBOOT_INFO_MAX) {
+    if (mmap_len > MULTIBOOT_MMAP_MAX) {
         error_setg(errp, "too many e820 entries (%u) for multiboot", n_e820);
         return false;
     }
@@ -274,42 +274,49 @@ bool multiboot_setup(const MultibootKernel *k, const X86BootLayout *layout,
         return false;
     }
 
-    /* Modules, each page aligned, after the kernel. */
-    pos = QEMU_ALIGN_UP(k->kernel_end, 4096);
-    for (unsigned i = 0; i < nr_mods; i++) {
-        if (mod_sizes[i] > ceiling || pos > ceiling - mod_sizes[i]) {
-            error_setg(errp, "multiboot modules do not fit in guest RAM "
-                       "(module %u, %zu bytes)", i, mod_sizes[i]);
-            return false;
-        }
-        mod_addrs[i] = pos;
-        pos = QEMU_ALIGN_UP(pos + mod_sizes[i], 4096);
-    }
-
     /*
-     * After the modules: the module list, then the strings. Addresses in
-     * it are known before it is filled since its layout is fixed.
+     * QEMU's layout, which the guest sees through every address in the
+     * info: after the page-aligned kernel image, the module list, the
+     * module command lines, the kernel's, the loader name; then each
+     * module page aligned (offsets counted from the kernel's load address,
+     * as QEMU's one buffer does). mods_addr points at the list even when
+     * it is empty.
      */
-    buf_addr = pos;
+    low = k->kernel_end;
+    for (unsigned i = 0; i < k->nr_segments; i++) {
+        low = MIN(low, k->segments[i].paddr);
+    }
+    buf_addr = low + QEMU_ALIGN_UP(k->kernel_end - low, 4096);
     mods_addr = buf_addr;
     /* sized: data is never NULL, even with no modules */
     buf = g_byte_array_sized_new(nr_mods * MB_MOD_SIZE + 256);
     g_byte_array_set_size(buf, nr_mods * MB_MOD_SIZE);
     memset(buf->data, 0, buf->len);
+    for (unsigned i = 0; i < nr_mods; i++) {
+        stl_le_p(buf->data + i * MB_MOD_SIZE + 8, buf_addr + buf->len);
+        g_byte_array_append(buf, (uint8_t *)mod_specs[i], strlen(mod_specs[i]) + 1);
+    }
     cmdline = g_strdup_printf("%s %s", kernel_path ? kernel_path : "",
                               append ? append : "");
     cmdline_addr = buf_addr + buf->len;
     g_byte_array_append(buf, (uint8_t *)cmdline, strlen(cmdline) + 1);
+    name_addr = buf_addr + buf->len;
+    g_byte_array_append(buf, (const uint8_t *)"qemu", 5);
+    pos = low + QEMU_ALIGN_UP(buf_addr + buf->len - low, 4096);
     for (unsigned i = 0; i < nr_mods; i++) {
         uint8_t *m = buf->data + i * MB_MOD_SIZE;
 
-        stl_le_p(m, mod_addrs[i]);
-        stl_le_p(m + 4, mod_addrs[i] + mod_sizes[i]);
-        stl_le_p(m + 8, buf_addr + buf->len);
-        g_byte_array_append(buf, (uint8_t *)mod_specs[i], strlen(mod_specs[i]) + 1);
+        if (mod_sizes[i] > ceiling || pos > ceiling - mod_sizes[i]) {
+            g_byte_array_free(buf, true);
+            error_setg(errp, "multiboot modules do not fit in guest RAM "
+                       "(module %u, %zu bytes)", i, mod_sizes[i]);
+            return false;
+        }
+        mod_addrs[i] = pos;
+        stl_le_p(m, pos);
+        stl_le_p(m + 4, pos + mod_sizes[i]);
+        pos = low + QEMU_ALIGN_UP(pos + mod_sizes[i] - low, 4096);
     }
-    name_addr = buf_addr + buf->len;
-    g_byte_array_append(buf, (const uint8_t *)"qemu", 5);
     if (buf->len > ceiling || buf_addr > ceiling - buf->len) {
         g_byte_array_free(buf, true);
         error_setg(errp, "multiboot command lines do not fit in guest RAM");
@@ -324,7 +331,7 @@ bool multiboot_setup(const MultibootKernel *k, const X86BootLayout *layout,
         }
     }
 
-    mbi = g_malloc0(MBI_SIZE + mmap_len);
+    mbi = g_malloc0(MBI_SIZE);
     stl_le_p(mbi, MBI_FLAG_MEMORY | MBI_FLAG_BOOTDEV | MBI_FLAG_CMDLINE | MBI_FLAG_MODS |
               MBI_FLAG_MMAP | MBI_FLAG_LOADER);
     stl_le_p(mbi + 4, 640);                             /* mem_lower, KiB */
@@ -332,19 +339,24 @@ bool multiboot_setup(const MultibootKernel *k, const X86BootLayout *layout,
     stl_le_p(mbi + 12, 0x8000ffff);                     /* boot_device: first disk */
     stl_le_p(mbi + 16, cmdline_addr);
     stl_le_p(mbi + 20, nr_mods);
-    stl_le_p(mbi + 24, nr_mods ? mods_addr : 0);
+    stl_le_p(mbi + 24, mods_addr);
     stl_le_p(mbi + 44, mmap_len);
-    stl_le_p(mbi + 48, MULTIBOOT_INFO_ADDR + MBI_SIZE);
+    stl_le_p(mbi + 48, MULTIBOOT_MMAP_ADDR);
     stl_le_p(mbi + 64, name_addr);
+    if (!x86_boot_plan_add(plan, "multiboot info", MULTIBOOT_INFO_ADDR, mbi,
+                           MBI_SIZE, 0, true, errp)) {
+        return false;
+    }
+    mmap = g_malloc0(mmap_len);
     for (unsigned i = 0; i < n_e820; i++) {
-        uint8_t *e = mbi + MBI_SIZE + i * MB_MMAP_ENTRY_SIZE;
+        uint8_t *e = mmap + i * MB_MMAP_ENTRY_SIZE;
 
         /* size excludes itself: the mmap walker adds 4 */
         stl_le_p(e, MB_MMAP_ENTRY_SIZE - 4);
         e820_entry_store(e + 4, &layout->e820->entries[i]);
     }
-    if (!x86_boot_plan_add(plan, "multiboot info", MULTIBOOT_INFO_ADDR, mbi,
-                           MBI_SIZE + mmap_len, 0, true, errp)) {
+    if (!x86_boot_plan_add(plan, "multiboot mmap", MULTIBOOT_MMAP_ADDR, mmap,
+                           mmap_len, 0, true, errp)) {
         return false;
     }
 

@@ -3,7 +3,8 @@
  * -append): read the files, let the pure loaders (multiboot.c,
  * x86-linux-boot.c) plan where everything goes and the entry state, and
  * copy the plan into guest RAM at power-on and on each reset, as QEMU's
- * option ROMs would. Not the CPU side: pc-cpus.c puts the entry state in.
+ * option ROMs would, and give fw_cfg the items QEMU gives those ROMs.
+ * Not the CPU side: pc-cpus.c puts the entry state in.
  */
 #include "qemu/osdep.h"
 #include "qemu/error.h"
@@ -11,6 +12,7 @@
 #include "hw/i386/pc.h"
 #include "hw/i386/pc-acpi.h"
 #include "hw/i386/multiboot.h"
+#include "hw/nvram/fw_cfg.h"
 
 /* An initrd or multiboot module: its file, and where it goes. */
 typedef struct PCBootImage {
@@ -49,6 +51,130 @@ static void pc_add_image(PCMachineState *pcms, uint8_t *data, size_t size)
     img->data = data;
     img->size = size;
     g_ptr_array_add(pcms->images, img);
+}
+
+/* ---- fw_cfg: what QEMU 7.2 leaves for its linuxboot/multiboot ROMs ---- */
+
+bool pc_boot_linux_fw_cfg(FWCfgState *fw, const X86LinuxKernel *k,
+                          const X86BootPlan *plan, const uint8_t *initrd)
+{
+    const X86BootBlob *cmdline = x86_boot_plan_find(plan, "cmdline");
+    const X86BootBlob *kernel = x86_boot_plan_find(plan, "kernel");
+    bool ok = true;
+
+    /* hw/i386/x86.c x86_load_linux: the command line, NUL included */
+    if (cmdline) {
+        ok &= fw_cfg_add_i32(fw, FW_CFG_CMDLINE_ADDR, cmdline->addr);
+        ok &= fw_cfg_add_i32(fw, FW_CFG_CMDLINE_SIZE, cmdline->size);
+        ok &= fw_cfg_add_bytes(fw, FW_CFG_CMDLINE_DATA, cmdline->data,
+                               cmdline->size);
+    }
+    if (plan->initrd_size && initrd) {
+        ok &= fw_cfg_add_i32(fw, FW_CFG_INITRD_ADDR, plan->initrd_addr);
+        ok &= fw_cfg_add_i32(fw, FW_CFG_INITRD_SIZE, plan->initrd_size);
+        ok &= fw_cfg_add_bytes(fw, FW_CFG_INITRD_DATA, initrd,
+                               plan->initrd_size);
+    }
+    if (k->kind != X86_LINUX_BZIMAGE || !kernel) {
+        return ok;
+    }
+    ok &= fw_cfg_add_i32(fw, FW_CFG_KERNEL_ADDR, kernel->addr);
+    ok &= fw_cfg_add_i32(fw, FW_CFG_KERNEL_SIZE, kernel->size);
+    ok &= fw_cfg_add_bytes(fw, FW_CFG_KERNEL_DATA, kernel->data, kernel->size);
+    {
+        /*
+         * The real-mode part with its header patched for this boot. The
+         * 16-bit entry loads exactly that; the 64-bit one has the same
+         * header in its zero page instead.
+         */
+        const X86BootBlob *setup = x86_boot_plan_find(plan, "setup");
+        const X86BootBlob *zp = x86_boot_plan_find(plan, "zero page");
+        g_autofree uint8_t *data = g_memdup2(k->file, k->setup_size);
+
+        if (setup && setup->size == k->setup_size) {
+            memcpy(data, setup->data, k->setup_size);
+        } else if (zp && zp->size >= k->header_end) {
+            memcpy(data + BP_HDR, zp->data + BP_HDR, k->header_end - BP_HDR);
+        }
+        ok &= fw_cfg_add_i32(fw, FW_CFG_SETUP_ADDR,
+                             setup ? setup->addr : X86_BOOT_REAL_ADDR);
+        ok &= fw_cfg_add_i32(fw, FW_CFG_SETUP_SIZE, k->setup_size);
+        ok &= fw_cfg_add_bytes(fw, FW_CFG_SETUP_DATA, data, k->setup_size);
+    }
+    return ok;
+}
+
+/*
+ * QEMU's multiboot loader hands its option ROM one buffer: the kernel
+ * image from its lowest address, the module list and strings, then the
+ * modules, page aligned (KERNEL_*), and the bare multiboot_info (INITRD_*;
+ * the ROM fills mem_lower, mem_upper and the memory map from the BIOS, so
+ * the item holds zeroes there). Keel's plan has the same layout; rebuild
+ * the buffer from it. No CMDLINE items: QEMU sets none for multiboot.
+ */
+static bool pc_boot_multiboot_fw_cfg(FWCfgState *fw, const X86BootPlan *plan,
+                                     GPtrArray *images)
+{
+    const X86BootBlob *info = x86_boot_plan_find(plan, "multiboot info");
+    uint64_t low = UINT64_MAX, end = 0;
+    g_autofree uint8_t *buf = NULL;
+    uint8_t mbi[MBI_SIZE];
+    bool ok = true;
+
+    for (unsigned i = 0; i < plan->nr_blobs; i++) {
+        const X86BootBlob *b = &plan->blobs[i];
+
+        if (!strcmp(b->what, "kernel segment")) {
+            low = MIN(low, b->addr);
+        }
+    }
+    if (low == UINT64_MAX || !info || info->size < MBI_SIZE) {
+        return false;
+    }
+    for (unsigned i = 0; i < plan->nr_blobs; i++) {
+        const X86BootBlob *b = &plan->blobs[i];
+
+        if (b->addr >= low) {
+            end = MAX(end, b->addr + b->size + b->zero_size);
+        }
+    }
+    for (guint i = 0; i < images->len; i++) {
+        PCBootImage *img = g_ptr_array_index(images, i);
+
+        end = MAX(end, img->addr + img->size);
+    }
+    end = low + QEMU_ALIGN_UP(end - low, 4096);
+    if (end - low > UINT32_MAX) {
+        return false;
+    }
+    buf = g_malloc0(end - low);
+    for (unsigned i = 0; i < plan->nr_blobs; i++) {
+        const X86BootBlob *b = &plan->blobs[i];
+
+        if (b->addr >= low && b->size) {
+            memcpy(buf + (b->addr - low), b->data, b->size);
+        }
+    }
+    for (guint i = 0; i < images->len; i++) {
+        PCBootImage *img = g_ptr_array_index(images, i);
+
+        if (img->size) {
+            memcpy(buf + (img->addr - low), img->data, img->size);
+        }
+    }
+    memcpy(mbi, info->data, MBI_SIZE);
+    stl_le_p(mbi + 4, 0);                               /* mem_lower */
+    stl_le_p(mbi + 8, 0);                               /* mem_upper */
+    stl_le_p(mbi + 44, 0);                              /* mmap_length */
+
+    ok &= fw_cfg_add_i32(fw, FW_CFG_KERNEL_ENTRY, plan->cpu.rip);
+    ok &= fw_cfg_add_i32(fw, FW_CFG_KERNEL_ADDR, low);
+    ok &= fw_cfg_add_i32(fw, FW_CFG_KERNEL_SIZE, end - low);
+    ok &= fw_cfg_add_bytes(fw, FW_CFG_KERNEL_DATA, buf, end - low);
+    ok &= fw_cfg_add_i32(fw, FW_CFG_INITRD_ADDR, info->addr);
+    ok &= fw_cfg_add_i32(fw, FW_CFG_INITRD_SIZE, MBI_SIZE);
+    ok &= fw_cfg_add_bytes(fw, FW_CFG_INITRD_DATA, mbi, MBI_SIZE);
+    return ok;
 }
 
 /*
@@ -109,6 +235,11 @@ static bool pc_plan_multiboot(PCMachineState *pcms, const X86BootLayout *layout,
         ((PCBootImage *)g_ptr_array_index(pcms->images, i))->addr = addrs[i];
     }
     pc_multiboot_fix_mem_lower(pcms);
+    if (fw_cfg_find() &&
+        !pc_boot_multiboot_fw_cfg(fw_cfg_find(), &pcms->plan, pcms->images)) {
+        error_setg(errp, "cannot put the multiboot image in fw_cfg");
+        return false;
+    }
     return true;
 }
 
@@ -141,6 +272,11 @@ static bool pc_plan_linux(PCMachineState *pcms, const X86BootLayout *layout,
     if (initrd) {
         ((PCBootImage *)g_ptr_array_index(pcms->images, 0))->addr =
             pcms->plan.initrd_addr;
+    }
+    if (fw_cfg_find() &&
+        !pc_boot_linux_fw_cfg(fw_cfg_find(), &k, &pcms->plan, initrd)) {
+        error_setg(errp, "cannot put the kernel in fw_cfg");
+        return false;
     }
     return true;
 }

@@ -19,6 +19,10 @@
 #include "system/hostmem.h"
 #include "system/runstate.h"
 #include "system/system.h"
+#include "target/i386/cpu.h"
+#if CONFIG_KVM
+#include "target/i386/kvm/kvm-cpuid.h"
+#endif
 
 
 #define PC_FW_CFG_IOBASE     0x510
@@ -27,10 +31,6 @@
 #define PC_SEABIOS_RESERVED  0x20000ULL
 #define PC_BIOS_ROM_START    0xfffc0000ULL
 #define PC_BIOS_ROM_SIZE     0x40000ULL
-/* QEMU 7.2 reserves the AMD HyperTransport window for its AMD-vendor
- * default CPU (qemu64): 1 TiB - 12 GiB up to 1 TiB. */
-#define PC_AMD_HT_START      0xfd00000000ULL
-#define PC_AMD_HT_SIZE       0x300000000ULL
 
 /* ---- pure helpers ------------------------------------------------------ */
 
@@ -68,9 +68,7 @@ bool pc_reserved_e820(E820Table *t, uint64_t below_4g, Error **errp)
         return false;
     }
     return e820_table_add(t, PC_BIOS_ROM_START, PC_BIOS_ROM_SIZE,
-                          E820_RESERVED, errp) &&
-           e820_table_add(t, PC_AMD_HT_START, PC_AMD_HT_SIZE, E820_RESERVED,
-                          errp);
+                          E820_RESERVED, errp);
 }
 
 /* ---- PIIX reset control (0xcf9) ---------------------------------------- */
@@ -104,11 +102,71 @@ static const MemoryRegionOps pc_rcr_ops = {
 
 /* ---- RAM --------------------------------------------------------------- */
 
+/*
+ * The vendor and phys-bits of the vCPUs -cpu asks for (the default model
+ * without it), resolved as vCPU creation will resolve them: QEMU's
+ * pc_memory_init() reads them from the first vCPU, which Keel creates
+ * last. Flag filtering (and its warnings) is left to vCPU creation.
+ */
+static bool pc_cpu_identity(MachineState *ms, bool *amd, unsigned *phys_bits,
+                            Error **errp)
+{
+    g_autoptr(X86CPUSpec) spec = NULL;
+    X86AccelInfo *accel = NULL;
+    X86CPUConfig cfg;
+#if CONFIG_KVM
+    X86AccelInfo info;
+#endif
+
+    spec = x86_cpu_spec_parse(ms->cpu_model ? ms->cpu_model
+                              : x86_cpu_default_model(ms->accel, NULL), errp);
+    if (!spec) {
+        return false;
+    }
+#if CONFIG_KVM
+    if (kvm_state_get()) {
+        if (!kvm_x86_accel_info(kvm_state_get(), &info, errp)) {
+            return false;
+        }
+        accel = &info;
+    }
+#endif
+    if (!x86_cpu_config_init(&cfg, spec, accel, errp)) {
+        return false;
+    }
+    *amd = !strcmp(cfg.vendor, "AuthenticAMD");
+    *phys_bits = cfg.phys_bits;
+    return true;
+}
+
+/* The reserved ranges, then RAM where pc_ram_layout() put it. */
+static bool pc_memory_e820(PCMachineState *pcms, bool amd_ht, Error **errp)
+{
+    E820Table *t = &pcms->e820;
+
+    e820_table_init(t);
+    return pc_reserved_e820(t, pcms->below_4g_mem_size, errp) &&
+           (!amd_ht || e820_table_add(t, PC_AMD_HT_START, PC_AMD_HT_SIZE,
+                                      E820_RESERVED, errp)) &&
+           pc_e820_layout_at(t, pcms->below_4g_mem_size,
+                             pcms->above_4g_mem_size,
+                             pcms->above_4g_mem_start, errp);
+}
+
 static void pc_memory_init(PCMachineState *pcms)
 {
     MachineState *ms = MACHINE(pcms);
     MemoryRegion *sysmem = get_system_memory();
     MemoryRegion *ram;
+    PCRamConfig cfg = {
+        .ram_size = ms->ram_size,
+        .maxram_size = ms->maxram_size,
+        .ram_slots = ms->ram_slots,
+        .pci_hole64_size = PC_PCI_HOLE64_SIZE,
+        /* Off only for machine types before 7.1, which Keel lacks. */
+        .enforce_amd_1tb_hole = true,
+    };
+    PCRamLayout layout;
     Error *err = NULL;
 
     if (ms->memdev) {
@@ -123,8 +181,14 @@ static void pc_memory_init(PCMachineState *pcms)
         }
     }
     ms->ram = ram;
-    pc_ram_split(ms->ram_size, 0, true, &pcms->below_4g_mem_size,
-                 &pcms->above_4g_mem_size);
+    if (!pc_cpu_identity(ms, &cfg.amd, &cfg.phys_bits, &err) ||
+        !pc_ram_layout(&layout, &cfg, &err)) {
+        error_report_err(err);
+        exit(1);
+    }
+    pcms->below_4g_mem_size = layout.below_4g;
+    pcms->above_4g_mem_size = layout.above_4g;
+    pcms->above_4g_mem_start = layout.above_4g_start;
     memory_region_init_alias(&pcms->ram_below_4g, OBJECT(ms), "ram-below-4g",
                              ram, 0, pcms->below_4g_mem_size);
     memory_region_add_subregion(sysmem, 0, &pcms->ram_below_4g);
@@ -132,13 +196,10 @@ static void pc_memory_init(PCMachineState *pcms)
         memory_region_init_alias(&pcms->ram_above_4g, OBJECT(ms),
                                  "ram-above-4g", ram, pcms->below_4g_mem_size,
                                  pcms->above_4g_mem_size);
-        memory_region_add_subregion(sysmem, PC_4G, &pcms->ram_above_4g);
+        memory_region_add_subregion(sysmem, pcms->above_4g_mem_start,
+                                    &pcms->ram_above_4g);
     }
-
-    e820_table_init(&pcms->e820);
-    if (!pc_reserved_e820(&pcms->e820, pcms->below_4g_mem_size, &err) ||
-        !pc_e820_layout(&pcms->e820, pcms->below_4g_mem_size,
-                        pcms->above_4g_mem_size, &err)) {
+    if (!pc_memory_e820(pcms, layout.amd_ht_reserved, &err)) {
         error_report_err(err);
         exit(1);
     }

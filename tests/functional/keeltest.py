@@ -102,7 +102,11 @@ class Skip(Exception):
 
 
 def kvm_unusable():
-    """Why /dev/kvm cannot be used here, or None."""
+    """Why KVM cannot be used here (not built in, or /dev/kvm), or None."""
+    accels = subprocess.run([BIN, "-accel", "help"], capture_output=True,
+                            text=True).stdout.split()
+    if "kvm" not in accels:
+        return "this build has no KVM (configured with --disable-kvm)"
     try:
         fd = os.open("/dev/kvm", os.O_RDWR)
     except OSError as e:

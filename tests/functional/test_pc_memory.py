@@ -78,6 +78,37 @@ def test_memory_backend_missing(tmp):
                  "Memory backend 'zz' not found")
 
 
+# The hotplug area for maxmem= (plus a GiB per slot) and the 2 GiB 64-bit
+# PCI hole after it count against phys-bits (40 for qemu64), as in QEMU
+# 7.2; an AMD vCPU then has it all moved above 1 TiB, out of reach.
+INTEL = "qemu64,vendor=GenuineIntel,check=off"
+AMD = "qemu64,vendor=AuthenticAMD,check=off"
+
+
+def test_maxmem_within_phys_bits(tmp):
+    # 4 GiB + 1017 GiB + 1 slot + 2 GiB ends exactly at 1 TiB.
+    out = boot("-cpu", INTEL, "-m", "1G,maxmem=1018G,slots=1")
+    assert "base 000000fd00000000" not in out, out
+
+
+def phys_bits_error(cpu, m, limit):
+    why = kvm_unusable()
+    if why:
+        raise Skip(why)
+    expect_error(["-accel", "kvm", "-M", "pc", "-display", "none",
+                  "-cpu", cpu, "-m", m],
+                 f"Address space limit 0xffffffffff < {limit} "
+                 "phys-bits too low (40)")
+
+
+def test_maxmem_beyond_phys_bits(tmp):
+    phys_bits_error(INTEL, "1G,maxmem=1019G,slots=1", "0x1003fffffff")
+
+
+def test_maxmem_amd_moved_above_1t(tmp):
+    phys_bits_error(AMD, "1G,maxmem=1018G,slots=1", "0x1feffffffff")
+
+
 def test_mem_path_directory(tmp):
     # A directory gets an unlinked temporary file, as with hugetlbfs.
     boot("-m", "64", "-mem-path", tmp, "-mem-prealloc")

@@ -46,6 +46,7 @@ runs=(
     "acpi-smp2|acpi.elf|-no-reboot -smp 2"
     "acpi-topo|acpi.elf|-no-reboot -smp 6,sockets=2,cores=3"
     "rtc|rtc.elf|-no-reboot -rtc base=2006-06-17T16:01:21,clock=vm"
+    "fwcfg|fwcfg.elf|-no-reboot -append fw-arg x=1"
 )
 
 cd "$kdir" || { echo "record-expected: no kernel dir $kdir (build first)" >&2; exit 1; }

@@ -1,7 +1,8 @@
 /*
  * test-e820.c: unit tests for hw/i386/e820.c: range insertion with
  * overlap and merging, and the PC memory map for a range of RAM sizes
- * (the low/high split around the PCI hole follows QEMU pc).
+ * (the low/high split around the PCI hole follows QEMU pc), and where
+ * pc_ram_layout() puts the RAM for AMD and other vCPUs.
  */
 #include "qemu/osdep.h"
 #include "hw/i386/e820.h"
@@ -197,6 +198,113 @@ static void test_pc_layout_reserved(void)
     e820_table_clear(&t);
 }
 
+/* pc_ram_layout() against what QEMU 7.2 (-accel tcg -M pc) prints. */
+static void test_pc_ram_layout(void)
+{
+    static const struct {
+        const char *name;
+        uint64_t ram, maxram, slots;
+        bool amd, enforce;
+        unsigned phys_bits;
+        uint64_t start;             /* 0: refused */
+        bool ht;
+        uint64_t max_used_gpa;
+    } cases[] = {
+        { "amd 128M", 128 * MiB, 0, 0, true, true, 40, PC_4G, true,
+          6 * GiB - 1 },
+        { "intel 128M", 128 * MiB, 0, 0, false, true, 40, PC_4G, false,
+          6 * GiB - 1 },
+        { "amd phys-bits 39: no window", 128 * MiB, 0, 0, true, true, 39,
+          PC_4G, false, 6 * GiB - 1 },
+        { "amd 1009G: hole ends below the window", 1009 * GiB, 0, 0, true,
+          true, 40, PC_4G, true, 0xfcffffffffULL },
+        { "amd 1010G moves to 1T", 1010 * GiB, 0, 0, true, true, 48,
+          PC_AMD_ABOVE_1TB_START, true, 0x1fc3fffffffULL },
+        { "amd 1010G phys-bits 40", 1010 * GiB, 0, 0, true, true, 40, 0,
+          false, 0x1fc3fffffffULL },
+        { "amd 1T phys-bits 40", 1024 * GiB, 0, 0, true, true, 40, 0,
+          false, 0x1ffbfffffffULL },
+        { "amd 1T, machine before 7.1", 1024 * GiB, 0, 0, true, false, 48,
+          PC_4G, false, 0x100bfffffffULL },
+        { "intel 1010G", 1010 * GiB, 0, 0, false, true, 40, PC_4G, false,
+          0xfd3fffffffULL },
+        { "intel 1T phys-bits 40", 1024 * GiB, 0, 0, false, true, 40, 0,
+          false, 0x100bfffffffULL },
+        { "intel maxmem to exactly 1T", 1 * GiB, 1018 * GiB, 1, false, true,
+          40, PC_4G, false, 0xffffffffffULL },
+        { "intel maxmem beyond", 1 * GiB, 1019 * GiB, 1, false, true, 40, 0,
+          false, 0x1003fffffffULL },
+        { "amd maxmem moves the hotplug area", 1 * GiB, 1018 * GiB, 1, true,
+          true, 40, 0, false, 0x1feffffffffULL },
+        { "32-bit phys-bits: no 64-bit hole", 128 * MiB, 0, 0, false, true,
+          32, PC_4G, false, 0xffffffffULL },
+    };
+
+    for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+        PCRamConfig c = {
+            .ram_size = cases[i].ram,
+            .maxram_size = cases[i].maxram ? cases[i].maxram : cases[i].ram,
+            .ram_slots = cases[i].slots,
+            .pci_hole64_size = PC_PCI_HOLE64_SIZE,
+            .amd = cases[i].amd,
+            .enforce_amd_1tb_hole = cases[i].enforce,
+            .phys_bits = cases[i].phys_bits,
+        };
+        PCRamLayout l;
+        Error *err = NULL;
+        bool ok = pc_ram_layout(&l, &c, &err);
+
+        g_test_message("%s", cases[i].name);
+        g_assert_cmphex(l.max_used_gpa, ==, cases[i].max_used_gpa);
+        if (!cases[i].start) {
+            g_autofree char *want = g_strdup_printf(
+                "Address space limit 0x%" PRIx64 " < 0x%" PRIx64
+                " phys-bits too low (%u)",
+                (uint64_t)(1ULL << cases[i].phys_bits) - 1,
+                cases[i].max_used_gpa, cases[i].phys_bits);
+
+            g_assert_false(ok);
+            g_assert_cmpstr(error_get_pretty(err), ==, want);
+            error_free(err);
+            continue;
+        }
+        g_assert_true(ok);
+        g_assert_cmphex(l.above_4g_start, ==, cases[i].start);
+        g_assert_cmpint(l.amd_ht_reserved, ==, cases[i].ht);
+        g_assert_cmphex(l.below_4g + l.above_4g, ==, cases[i].ram);
+    }
+}
+
+/* An AMD guest with 1 TiB: the window reserved, the high RAM above it. */
+static void test_pc_layout_above_1t(void)
+{
+    uint64_t above = 1024 * GiB - 3 * GiB;
+    E820Table t;
+    Range want[] = {
+        { 0, PC_LOW_RAM_END, E820_RAM },
+        { PC_LOW_RAM_END, PC_EBDA_END - PC_LOW_RAM_END, E820_RESERVED },
+        { PC_BIOS_START, 0x10000, E820_RESERVED },
+        { PC_HIGH_RAM_START, 3 * GiB - PC_HIGH_RAM_START, E820_RAM },
+        { PC_AMD_HT_START, PC_AMD_HT_SIZE, E820_RESERVED },
+        { PC_AMD_ABOVE_1TB_START, above, E820_RAM },
+    };
+    Error *err = NULL;
+
+    e820_table_init(&t);
+    e820_table_add(&t, PC_AMD_HT_START, PC_AMD_HT_SIZE, E820_RESERVED,
+                   &error_abort);
+    g_assert_true(pc_e820_layout_at(&t, 3 * GiB, above,
+                                    PC_AMD_ABOVE_1TB_START, &error_abort));
+    check_table(&t, want, ARRAY_SIZE(want));
+    g_assert_cmpuint(e820_table_ram_kib(&t, 0, UINT64_MAX), ==,
+                     (1024 * GiB - (PC_EBDA_END - PC_LOW_RAM_END) -
+                      (PC_HIGH_RAM_START - PC_EBDA_END)) / KiB);
+    /* Below 4 GiB is not a place for it. */
+    g_assert_false(pc_e820_layout_at(&t, 3 * GiB, above, 2 * GiB, &err));
+    error_free(err);
+    e820_table_clear(&t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -206,5 +314,7 @@ int main(int argc, char **argv)
     g_test_add_func("/e820/pc/ram-split", test_ram_split);
     g_test_add_func("/e820/pc/layout", test_pc_layout);
     g_test_add_func("/e820/pc/layout-reserved", test_pc_layout_reserved);
+    g_test_add_func("/e820/pc/ram-layout", test_pc_ram_layout);
+    g_test_add_func("/e820/pc/layout-above-1t", test_pc_layout_above_1t);
     return g_test_run();
 }

@@ -10,7 +10,7 @@
 #include "config-host.h"
 #include "target/i386/cpu.h"
 #include "test-helpers.h"
-#ifdef CONFIG_KVM
+#if CONFIG_KVM
 #include "target/i386/kvm/kvm-cpuid.h"
 #endif
 
@@ -564,7 +564,7 @@ static void test_cpu_list(void)
     }
 }
 
-#ifdef CONFIG_KVM
+#if CONFIG_KVM
 /* QEMU's reading of KVM_GET_SUPPORTED_CPUID (kvm_arch_get_supported_cpuid). */
 static void test_kvm_supported_fixups(void)
 {
@@ -637,7 +637,7 @@ int main(int argc, char **argv)
     g_test_add_func("/x86-cpuid/kvm/filter", test_kvm_filter_warnings);
     g_test_add_func("/x86-cpuid/kvm/host", test_kvm_host);
     g_test_add_func("/x86-cpuid/table-shape", test_table_shape);
-#ifdef CONFIG_KVM
+#if CONFIG_KVM
     g_test_add_func("/x86-cpuid/kvm/supported", test_kvm_supported_fixups);
 #endif
     g_test_add_func("/x86-cpuid/list", test_cpu_list);

@@ -38,6 +38,16 @@ typedef struct E820Table {
 #define PC_HIGH_RAM_START   0x100000ULL
 #define PC_4G               0x100000000ULL
 #define PC_MAX_RAM_BELOW_4G 0xe0000000ULL  /* QEMU's max-ram-below-4g default */
+/*
+ * AMD's HyperTransport window, 1 TiB - 12 GiB up to 1 TiB: addresses an
+ * AMD IOMMU will not DMA-map. QEMU 7.1+ keeps an AMD vCPU's RAM out of it
+ * (see pc_ram_layout()).
+ */
+#define PC_AMD_HT_START        0xfd00000000ULL
+#define PC_AMD_HT_SIZE         0x300000000ULL
+#define PC_AMD_ABOVE_1TB_START 0x10000000000ULL
+/* The i440FX host bridge's pci-hole64-size default (QEMU 7.2). */
+#define PC_PCI_HOLE64_SIZE     0x80000000ULL
 
 /* Size of a stored entry (see e820_entry_store()). */
 #define E820_ENTRY_SIZE 20
@@ -93,5 +103,41 @@ void pc_ram_split(uint64_t ram_size, uint64_t max_below_4g, bool gigabyte_align,
  */
 bool pc_e820_layout(E820Table *t, uint64_t below_4g, uint64_t above_4g,
                     Error **errp);
+
+/* pc_e820_layout() with the RAM above 4 GiB starting at above_4g_start. */
+bool pc_e820_layout_at(E820Table *t, uint64_t below_4g, uint64_t above_4g,
+                       uint64_t above_4g_start, Error **errp);
+
+/* What the pc machine's RAM layout depends on. */
+typedef struct PCRamConfig {
+    uint64_t ram_size;              /* -m size */
+    uint64_t maxram_size;           /* -m maxmem (ram_size if none) */
+    uint64_t ram_slots;             /* -m slots */
+    uint64_t pci_hole64_size;       /* PC_PCI_HOLE64_SIZE */
+    bool amd;                       /* the vCPU vendor is AuthenticAMD */
+    bool enforce_amd_1tb_hole;      /* machine types 7.1 and later */
+    unsigned phys_bits;             /* the vCPU's phys-bits */
+} PCRamConfig;
+
+/* Where the pc machine puts its RAM. */
+typedef struct PCRamLayout {
+    uint64_t below_4g;              /* RAM from 0 (the PCI hole above) */
+    uint64_t above_4g;              /* RAM from above_4g_start */
+    uint64_t above_4g_start;        /* PC_4G or PC_AMD_ABOVE_1TB_START */
+    bool amd_ht_reserved;           /* e820 reserves the HT window */
+    uint64_t max_used_gpa;          /* QEMU's pc_max_used_gpa() */
+} PCRamLayout;
+
+/**
+ * pc_ram_layout: - QEMU 7.2 pc_memory_init()'s placement of the RAM:
+ * pc_ram_split() below and above 4 GiB; for an AMD vCPU (with
+ * enforce_amd_1tb_hole) the part above 4 GiB moves to 1 TiB when the
+ * highest address the machine may use (the end of that RAM, then the
+ * memory hotplug area for maxmem and slots, then the 64-bit PCI hole)
+ * reaches the HyperTransport window, and the window is reserved when
+ * phys-bits is at least 40. Fails with QEMU's message when phys-bits
+ * cannot address that highest address.
+ */
+bool pc_ram_layout(PCRamLayout *l, const PCRamConfig *c, Error **errp);
 
 #endif

@@ -29,9 +29,14 @@
 #define MBI_SIZE            88
 #define MB_MOD_SIZE         16
 #define MB_MMAP_ENTRY_SIZE  24   /* size field (20) + base, length, type */
-/* multiboot_info and the memory map, below the kernel in low memory */
-#define MULTIBOOT_INFO_ADDR X86_BOOT_ZERO_PAGE_ADDR
-#define MULTIBOOT_INFO_MAX  0x8000
+/*
+ * The memory map and multiboot_info in low memory where QEMU's multiboot
+ * option ROM puts them (the guest sees both addresses): the map at 0x9000,
+ * up to 0x500 bytes, the info right after.
+ */
+#define MULTIBOOT_MMAP_ADDR 0x9000
+#define MULTIBOOT_MMAP_MAX  0x500
+#define MULTIBOOT_INFO_ADDR (MULTIBOOT_MMAP_ADDR + MULTIBOOT_MMAP_MAX)
 
 typedef struct MultibootKernel {
     const uint8_t *file;
@@ -76,11 +81,12 @@ char **multiboot_split_modules(const char *initrd);
 char *multiboot_module_path(const char *spec);
 
 /**
- * multiboot_setup: - plan the boot: the kernel's segments, each module
- * page-aligned after the kernel at mod_addrs[i] (the caller copies
- * mod_sizes[i] bytes of module i there), the multiboot_info with the
- * memory map from layout->e820 at MULTIBOOT_INFO_ADDR, and the strings and
- * module list after the modules. The kernel's command line is
+ * multiboot_setup: - plan the boot as QEMU lays it out: the kernel's
+ * segments; after them, page aligned, the module list and the strings
+ * ("multiboot strings"); then each module page aligned at mod_addrs[i]
+ * (the caller copies mod_sizes[i] bytes of module i there); the
+ * multiboot_info at MULTIBOOT_INFO_ADDR and the memory map from
+ * layout->e820 at MULTIBOOT_MMAP_ADDR ("multiboot mmap"). The kernel's command line is
  * "<kernel_path> <append>", as QEMU passes it. EAX/EBX are set as the
  * specification says.
  */

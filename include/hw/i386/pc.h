@@ -28,6 +28,8 @@ typedef struct PCMachineState {
     uint8_t reset_control_val;
     uint64_t below_4g_mem_size;
     uint64_t above_4g_mem_size;
+    uint64_t above_4g_mem_start; /* where ram-above-4g is mapped: 4 GiB,
+                                  * or 1 TiB (pc_ram_layout()) */
     E820Table e820;
     qemu_irq *gsi;               /* the GSI lines (KVM_PC_GSI_COUNT); NULL
                                   * until the machine has an irqchip */
@@ -54,8 +56,9 @@ void pc_cmos_memory_bytes(uint64_t below_4g, uint64_t above_4g,
 
 /**
  * pc_reserved_e820: - the reserved ranges QEMU 7.2's pc reports to a
- * multiboot kernel (SeaBIOS's top of low RAM, the BIOS ROM, the AMD
- * HyperTransport window), added to t before pc_e820_layout().
+ * multiboot kernel whatever the vCPU (SeaBIOS's top of low RAM, the BIOS
+ * ROM), added to t before pc_e820_layout(). The AMD HyperTransport window
+ * is added by the machine when pc_ram_layout() says so.
  */
 bool pc_reserved_e820(E820Table *t, uint64_t below_4g, Error **errp);
 
@@ -73,6 +76,20 @@ void pc_boot_load_kernel(PCMachineState *pcms);
  * RAM, at power-on and on every reset (there is no firmware to reload).
  */
 bool pc_boot_apply_plan(PCMachineState *pcms, Error **errp);
+
+/**
+ * pc_boot_linux_fw_cfg: - add to fw the direct-boot items QEMU 7.2's
+ * x86_load_linux gives its linuxboot ROM, from Keel's plan for the parsed
+ * kernel k: CMDLINE_ADDR/SIZE/DATA; INITRD_ADDR/SIZE/DATA when the plan
+ * has an initrd (initrd: its plan->initrd_size bytes); for a bzImage
+ * KERNEL_ADDR/SIZE/DATA (the protected-mode part where the plan loads it)
+ * and SETUP_ADDR/SIZE/DATA (the real-mode part, header patched as for the
+ * boot). Pure apart from fw; false if fw refused an item (reported).
+ * pc_boot_load_kernel() calls it, and for multiboot adds QEMU's items too.
+ */
+struct FWCfgState;
+bool pc_boot_linux_fw_cfg(struct FWCfgState *fw, const X86LinuxKernel *k,
+                          const X86BootPlan *plan, const uint8_t *initrd);
 
 /* Free what pc_boot_load_kernel() kept. */
 void pc_boot_cleanup(PCMachineState *pcms);
