@@ -52,11 +52,13 @@ bool kvm_x86_put_boot_state(KVMCPU *cpu, const X86BootCpuState *st,
         kvm_boot_segment(&sregs.tr, &st->tr);
     } else {
         /* VM entry wants a present, busy TSS even if the guest never
-         * switches tasks; keep the reset TR but make sure it is one. */
+         * switches tasks: the architectural reset TR (SDM table 9-1,
+         * selector 0, limit ffff), as QEMU puts it; the guest sees it with
+         * STR, and KVM's own initial TR may differ. */
+        memset(&sregs.tr, 0, sizeof(sregs.tr));
+        sregs.tr.limit = 0xffff;
         sregs.tr.present = 1;
-        sregs.tr.s = 0;
         sregs.tr.type = X86_TSS_BUSY_64;
-        sregs.tr.unusable = 0;
     }
     if (st->mode != X86_BOOT_REAL16) {
         sregs.gdt.base = st->gdt_base;

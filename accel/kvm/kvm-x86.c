@@ -14,9 +14,17 @@
 #define X86_CR0_PE (1ULL << 0)
 #define X86_CR0_PG (1ULL << 31)
 #define X86_EFER_LMA (1ULL << 10)
-/* Bytes of code shown before and after RIP in the dump. */
-#define KVM_DUMP_CODE_BEFORE 43
-#define KVM_DUMP_CODE_AFTER 21
+/* QEMU's Code= line: 50 bytes, up to 20 of them before the PC. */
+#define KVM_DUMP_CODE_TOTAL 50
+#define KVM_DUMP_CODE_BACKWARD 20
+
+/* The target's exact register dump, when it registered one. */
+static KVMRegisterFormatter *kvm_register_formatter;
+
+void kvm_set_register_formatter(KVMRegisterFormatter *fn)
+{
+    kvm_register_formatter = fn;
+}
 
 bool kvm_x86_get_regs(KVMCPU *cpu, struct kvm_regs *regs, Error **errp)
 {
@@ -112,17 +120,18 @@ static bool kvm_read_linear_byte(KVMCPU *cpu, uint64_t la, bool paging_off,
                               MEMTXATTRS_UNSPECIFIED, byte, 1) == MEMTX_OK;
 }
 
+/* back: bytes shown before pc (QEMU: at most 20, none below IP 0). */
 static void kvm_dump_code(KVMCPU *cpu, GString *out, uint64_t pc,
-                          bool paging_off)
+                          unsigned back, bool paging_off)
 {
-    uint64_t la;
+    uint64_t start = pc - back, la;
     uint8_t b;
 
     g_string_append(out, "Code=");
-    for (la = pc - KVM_DUMP_CODE_BEFORE; la != pc + KVM_DUMP_CODE_AFTER; la++) {
+    for (la = start; la != start + KVM_DUMP_CODE_TOTAL; la++) {
         bool ok = kvm_read_linear_byte(cpu, la, paging_off, &b);
 
-        if (la != pc - KVM_DUMP_CODE_BEFORE) {
+        if (la != start) {
             g_string_append_c(out, ' ');
         }
         if (!ok) {
@@ -136,16 +145,14 @@ static void kvm_dump_code(KVMCPU *cpu, GString *out, uint64_t pc,
     g_string_append_c(out, '\n');
 }
 
-void kvm_x86_dump_state(KVMCPU *cpu, GString *out)
+/* The registers when no target formatter is there (the core's tests). */
+static void kvm_dump_regs(GString *out, const struct kvm_regs *rp,
+                          const struct kvm_sregs *sp)
 {
-    struct kvm_regs r;
-    struct kvm_sregs s;
+    const struct kvm_regs r = *rp;
+    const struct kvm_sregs s = *sp;
     uint64_t fl;
 
-    if (!kvm_x86_get_regs(cpu, &r, NULL) || !kvm_x86_get_sregs(cpu, &s, NULL)) {
-        g_string_append(out, "(registers unavailable)\n");
-        return;
-    }
     fl = r.rflags;
     g_string_append_printf(out,
         "RAX=%016llx RBX=%016llx RCX=%016llx RDX=%016llx\n"
@@ -175,9 +182,24 @@ void kvm_x86_dump_state(KVMCPU *cpu, GString *out)
         "CR0=%08llx CR2=%016llx CR3=%016llx CR4=%08llx\n",
         s.cr0, s.cr2, s.cr3, s.cr4);
     g_string_append_printf(out, "EFER=%016llx\n", s.efer);
+}
+
+void kvm_x86_dump_state(KVMCPU *cpu, GString *out)
+{
+    struct kvm_regs r;
+    struct kvm_sregs s;
+
+    if (!kvm_x86_get_regs(cpu, &r, NULL) || !kvm_x86_get_sregs(cpu, &s, NULL)) {
+        g_string_append(out, "(registers unavailable)\n");
+        return;
+    }
+    if (!kvm_register_formatter || !kvm_register_formatter(cpu, out)) {
+        kvm_dump_regs(out, &r, &s);
+    }
     /* Outside 64-bit code the PC is CS.base + IP (what the guest ran). */
     kvm_dump_code(cpu, out, (s.efer & X86_EFER_LMA && s.cs.l) ?
-                  r.rip : s.cs.base + r.rip, !(s.cr0 & X86_CR0_PG));
+                  r.rip : s.cs.base + r.rip,
+                  MIN(r.rip, KVM_DUMP_CODE_BACKWARD), !(s.cr0 & X86_CR0_PG));
 }
 
 void kvm_report_state(KVMCPU *cpu)

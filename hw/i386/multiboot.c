@@ -361,6 +361,10 @@ bool multiboot_setup(const MultibootKernel *k, const X86BootLayout *layout,
     }
 
     x86_boot_put_flat_gdt(plan, false);
+    /* QEMU's multiboot ROM never loads TR: the guest finds (STR) the reset
+     * value, selector 0, limit ffff, not the boot GDT's TSS. */
+    plan->cpu.tr = (X86BootSegment){ .limit = 0xffff, .type = 0xb,
+                                     .present = 1 };
     plan->cpu.mode = X86_BOOT_PROT32;
     plan->cpu.rip = k->entry;
     plan->cpu.rax = MULTIBOOT_BOOTLOADER_MAGIC;

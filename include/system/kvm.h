@@ -135,9 +135,16 @@ bool kvm_x86_set_sregs(KVMCPU *cpu, const struct kvm_sregs *sregs,
 bool kvm_x86_set_real_mode(KVMCPU *cpu, uint16_t cs, uint16_t ip,
                            Error **errp);
 /**
- * kvm_x86_dump_state: - QEMU-style register dump (RAX.., RIP, RFL,
- * segments, CR0-4, EFER) and "Code=" bytes around RIP, appended to out.
+ * kvm_x86_dump_state: - QEMU's register dump and its "Code=" line (50
+ * bytes, up to 20 before the PC), appended to out. The registers come from
+ * the formatter the target registered (QEMU's exact `info registers`
+ * text), else from a shorter built-in one (RAX.., RIP, RFL, segments,
+ * CR0-4, EFER): libaccel cannot depend on target/i386.
  */
 void kvm_x86_dump_state(KVMCPU *cpu, GString *out);
+
+/* Appends the vCPU's registers to out; false if it could not read them. */
+typedef bool KVMRegisterFormatter(KVMCPU *cpu, GString *out);
+void kvm_set_register_formatter(KVMRegisterFormatter *fn);
 
 #endif

@@ -889,3 +889,27 @@ bool kvm_x86_put_state(KVMCPU *cpu, const CPUX86State *env, int level,
     }
     return true;
 }
+
+/*
+ * The KVM core's fatal-exit dump prints the registers with this, so that
+ * an emulation failure looks exactly as under QEMU (ES =... DPL=0 DS,
+ * DR0-7, II/A20/SMM/HLT). Registered at start-up: the core cannot call
+ * into target/i386 itself.
+ */
+static bool kvm_x86_format_registers(KVMCPU *cpu, GString *out)
+{
+    g_autofree CPUX86State *env = g_new0(CPUX86State, 1);
+
+    /* What KVM does not report (the A20 mask...) keeps its reset value. */
+    x86_cpu_state_reset(env, true, 0xfee00000);
+    if (!kvm_x86_get_state(cpu, env, NULL)) {
+        return false;
+    }
+    x86_cpu_dump_state(env, out);
+    return true;
+}
+
+static void __attribute__((constructor)) kvm_x86_register_formatter(void)
+{
+    kvm_set_register_formatter(kvm_x86_format_registers);
+}
