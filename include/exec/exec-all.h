@@ -8,12 +8,16 @@
 #define EXEC_EXEC_ALL_H
 
 #include "hw/core/cpu.h"
+#include "exec/memop.h"
 #include "exec/memory.h"
 #include "qemu/error.h"
 
+struct TCGBackend;
+
 /*
  * Process-wide TCG set-up: the code buffer (tb_size bytes, 0 = default),
- * the backend (tcg_backend_x86_64 or tcg_backend_tci) and the TB tables.
+ * the backend (tcg_backend_x86_64 or tcg_backend_tci; NULL: the build's
+ * default, TCI with --enable-tcg-interpreter) and the TB tables.
  * Once per process.
  */
 bool tcg_exec_init(size_t tb_size, const struct TCGBackend *backend,

@@ -311,6 +311,13 @@ struct TCGContext {
     /* Options. */
     bool optimize;              /* run tcg/optimize.c (default on) */
 
+    /*
+     * Added by IR (tcg.c): freed EBB/TB temps, one bitmap per
+     * [kind][type] (kind TEMP_EBB or TEMP_TB), bit i = temps[i] is free
+     * for reuse. Private to tcg.c.
+     */
+    uint64_t free_temps[2][TCG_TYPE_COUNT][TCG_MAX_TEMPS / 64];
+
     TCGTemp temps[TCG_MAX_TEMPS];
 };
 

@@ -69,6 +69,7 @@ struct CPUState {
     bool halted;
     bool stop, stopped;
     uint32_t cflags_next_tb;            /* -1: none */
+    uint32_t tcg_cflags;                /* CF_* or-ed into every TB's cflags */
     bool can_do_io;
 
     /* accel/tcg private. */
@@ -124,6 +125,12 @@ typedef struct TCGCPUOps {
     void (*disas_log)(FILE *f, CPUState *cpu, uint64_t pc, size_t len);
     /* -d cpu / exec: print the registers. May be NULL. */
     void (*dump_state)(FILE *f, CPUState *cpu);
+    /*
+     * The MMU index that accesses use now (ifetch: for instruction
+     * fetches, which the translator and the TB lookup need). May be NULL
+     * (index 0).
+     */
+    int (*mmu_index)(CPUState *cpu, bool ifetch);
 } TCGCPUOps;
 
 #endif

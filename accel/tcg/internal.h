@@ -1,0 +1,150 @@
+/*
+ * internal.h: what the files of accel/tcg share and nobody else sees: the
+ * TB lock, the per-vCPU TLB and jump cache, the TB tables of tb-maint.c,
+ * statistics counters. The public API is include/exec/exec-all.h.
+ */
+#ifndef ACCEL_TCG_INTERNAL_H
+#define ACCEL_TCG_INTERNAL_H
+
+#include "exec/exec-all.h"
+#include "tcg/tcg.h"
+
+/* cflags bits that are part of a TB's key (everything but CF_INVALID). */
+#define CF_HASH_MASK (~CF_INVALID)
+
+/* ---- the TB lock (translate-all.c) ---- */
+
+/*
+ * One lock serialises translation, the TB tables, chaining and the
+ * code-page marks. It nests on the same thread; cpu_exec drops it with
+ * tb_lock_reset() when a fault unwinds through code that held it (for
+ * example a page fault while the translator reads guest code).
+ */
+void tb_lock(void);
+void tb_unlock(void);
+void tb_lock_reset(void);
+
+/* ---- process-wide state (translate-all.c) ---- */
+
+extern const TCGBackend *tcg_exec_backend;
+/* Bumped by every tb_flush: TB pointers from before it are stale. */
+extern unsigned tb_flush_count;
+/* All vCPUs set up by tcg_cpu_init (under the TB lock). */
+extern GPtrArray *tcg_cpus;
+
+/* The calling thread's TCG context, created on first use. */
+TCGContext *tcg_thread_context(void);
+/* ... with the globals of the target ops created in it. */
+void tcg_thread_context_add_ops(const TCGCPUOps *ops);
+
+/* The vCPU running on this thread (in cpu_exec), and whether it is in TB code. */
+extern __thread CPUState *current_cpu;
+extern __thread bool current_in_tb_code;
+
+/* ---- the TB cache (translate-all.c) ---- */
+
+TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base,
+                              uint32_t flags, uint32_t cflags);
+/* The TB whose host code contains host pc retaddr (invalid ones too). */
+TranslationBlock *tb_find_by_host_pc(uintptr_t retaddr);
+/* translator_loop printed -d in_asm already (tb_gen_code resets it). */
+extern __thread bool tb_in_asm_logged;
+/* Flush now (caller checked that no vCPU runs TB code). */
+void tb_flush_locked(void);
+/* Is a tb_flush from TB code waiting for cpu_exec? */
+extern bool tb_flush_pending;
+
+/* ---- the TB tables (tb-maint.c) ---- */
+
+void tb_maint_init(void);
+/* The valid TB with this key, or NULL. phys_pc: physical page of pc. */
+TranslationBlock *tb_htable_lookup(uint64_t pc, uint64_t cs_base,
+                                   uint32_t flags, uint32_t cflags,
+                                   uint64_t phys_pc);
+/* Enter tb in the hash table and its pages' lists; marks the pages as code. */
+void tb_link(TranslationBlock *tb);
+/* Remove tb from every table, unchain it, mark it CF_INVALID. */
+void tb_phys_invalidate(TranslationBlock *tb);
+/*
+ * Invalidate the TBs overlapping [start, end) of guest physical memory.
+ * Returns true if the TB "current" (may be NULL) was among them.
+ */
+bool tb_invalidate_phys_range_cur(uint64_t start, uint64_t end,
+                                  TranslationBlock *current);
+/* Does the guest physical page hold translated code? */
+bool tb_page_has_code(uint64_t paddr);
+/* Patch exit n of tb to jump to dest (if allowed); see tb-maint.c. */
+void tb_add_jump(TranslationBlock *tb, int n, TranslationBlock *dest);
+/* Drop every table (tb_flush). */
+void tb_maint_flush(void);
+
+/* ---- the jump cache (cpu-exec.c) ---- */
+
+#define TB_JMP_CACHE_BITS 12
+#define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+
+typedef struct TBJmpCache {
+    TranslationBlock *tb[TB_JMP_CACHE_SIZE];
+} TBJmpCache;
+
+static inline unsigned tb_jmp_cache_hash(uint64_t pc)
+{
+    return (unsigned)((pc ^ (pc >> TB_JMP_CACHE_BITS) ^ (pc >> 2 * TB_JMP_CACHE_BITS)) &
+                      (TB_JMP_CACHE_SIZE - 1));
+}
+
+void tb_jmp_cache_clear(CPUState *cpu);
+/* Drop tb from every vCPU's jump cache. */
+void tb_jmp_cache_remove(TranslationBlock *tb);
+/* The cflags a TB for cpu gets now (cflags_next_tb not included). */
+uint32_t curr_cflags(CPUState *cpu);
+/* Find (not translate) the TB for this key, via the jump cache. */
+TranslationBlock *tb_lookup(CPUState *cpu, uint64_t pc, uint64_t cs_base,
+                            uint32_t flags, uint32_t cflags);
+
+/* ---- the softmmu (cputlb.c) ---- */
+
+/* What the slow path needs to know about a TLB entry. */
+typedef struct CPUTLBEntryFull {
+    uint64_t paddr;             /* guest physical page */
+    int prot;
+    bool ram;                   /* host points at the page in RAM */
+    bool readonly;              /* ROM: writes are dropped */
+    uint8_t *host;              /* RAM: host address of the page */
+} CPUTLBEntryFull;
+
+typedef struct CPUTLBDesc {
+    CPUTLBEntry *table;
+    CPUTLBEntryFull *full;
+    size_t n_entries;
+    /* Range covered by pages larger than TARGET_PAGE_SIZE; mask 0: none. */
+    uint64_t large_page_addr, large_page_mask;
+} CPUTLBDesc;
+
+typedef struct CPUTLB {
+    CPUTLBDesc d[NB_MMU_MODES];
+} CPUTLB;
+
+void tlb_init(CPUState *cpu);
+void tlb_destroy(CPUState *cpu);
+/*
+ * A guest physical page gained (code true) or lost its translations: set
+ * or clear TLB_NOTDIRTY on the write entries of every vCPU that map it.
+ */
+void tlb_set_code_page(uint64_t paddr, bool code);
+/*
+ * Instruction fetch at addr: fills the code TLB (faults unwind unless
+ * probe) and returns the physical address, with *hostp the host address
+ * of addr when it is RAM (else NULL). probe: -1 instead of a fault.
+ */
+uint64_t tlb_code_lookup(CPUState *cpu, uint64_t addr, void **hostp,
+                         bool probe, uintptr_t retaddr);
+/* The MMU index for instruction fetches of cpu. */
+int cpu_ifetch_mmu_index(CPUState *cpu);
+
+/* ---- statistics (tcg-stats.c) ---- */
+
+extern TCGStats tcg_stats;
+#define tcg_stats_inc(field) __atomic_fetch_add(&tcg_stats.field, 1, __ATOMIC_RELAXED)
+
+#endif
