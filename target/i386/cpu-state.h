@@ -70,14 +70,47 @@
 #define IF_MASK     0x00000200
 #define DF_MASK     0x00000400
 #define CC_O        0x0800
+#define TF_SHIFT    8
+#define IOPL_SHIFT  12
+#define IOPL_MASK   0x00003000
+#define NT_MASK     0x00004000
+#define RF_MASK     0x00010000
 #define VM_MASK     0x00020000
+#define AC_MASK     0x00040000
+#define VIF_MASK    0x00080000
+#define VIP_MASK    0x00100000
+#define ID_MASK     0x00200000
 
 #define CR0_PE_MASK (1ULL << 0)
 #define CR0_ET_MASK (1ULL << 4)
 #define CR0_NW_MASK (1ULL << 29)
 #define CR0_CD_MASK (1ULL << 30)
 #define CR0_PG_MASK (1ULL << 31)
+#define CR0_MP_MASK (1ULL << 1)
+#define CR0_EM_MASK (1ULL << 2)
+#define CR0_TS_MASK (1ULL << 3)
+#define CR0_NE_MASK (1ULL << 5)
+#define CR0_WP_MASK (1ULL << 16)
+#define CR0_AM_MASK (1ULL << 18)
+#define CR4_VME_MASK (1ULL << 0)
+#define CR4_PVI_MASK (1ULL << 1)
+#define CR4_TSD_MASK (1ULL << 2)
+#define CR4_DE_MASK  (1ULL << 3)
+#define CR4_PSE_MASK (1ULL << 4)
 #define CR4_PAE_MASK (1ULL << 5)
+#define CR4_MCE_MASK (1ULL << 6)
+#define CR4_PGE_MASK (1ULL << 7)
+#define CR4_PCE_MASK (1ULL << 8)
+#define CR4_OSFXSR_MASK (1ULL << 9)
+#define CR4_OSXMMEXCPT_MASK (1ULL << 10)
+#define CR4_UMIP_MASK (1ULL << 11)
+#define CR4_LA57_MASK (1ULL << 12)
+#define CR4_FSGSBASE_MASK (1ULL << 16)
+#define CR4_PCIDE_MASK (1ULL << 17)
+#define CR4_OSXSAVE_MASK (1ULL << 18)
+#define CR4_SMEP_MASK (1ULL << 20)
+#define CR4_SMAP_MASK (1ULL << 21)
+#define CR4_PKE_MASK (1ULL << 22)
 
 #define MSR_EFER_SCE (1ULL << 0)
 #define MSR_EFER_LME (1ULL << 8)
@@ -251,6 +284,25 @@ typedef struct CPUX86State {
     uint32_t sipi_vector;
     uint32_t mp_state;      /* X86MPState */
     bool halted;
+
+    /*
+     * ---- TCG only (target/i386/tcg/x86-tcg.h says how they are used) ----
+     * Lazy condition codes: EFLAGS' arithmetic bits (O S Z A P C) are
+     * cc_op's function of cc_dst/cc_src/cc_src2 and are only stored in
+     * eflags when cc_op is CC_OP_EFLAGS... (see CCOp). eflags keeps the
+     * other bits; DF lives in df (+1 or -1) while TCG runs.
+     */
+    uint64_t cc_dst;
+    uint64_t cc_src;
+    uint64_t cc_src2;
+    uint32_t cc_op;
+    int64_t df;
+    uint32_t hflags;        /* HF_*: mode bits the translator depends on */
+    uint32_t hflags2;       /* HF2_*: interrupt/NMI state not in TB flags */
+    int old_exception;      /* for double/triple fault detection; -1 none */
+    bool exception_is_int;  /* INT n / INT3 / INTO: a software interrupt */
+    uint64_t exception_next_eip;
+    uint64_t tsc_offset;    /* guest TSC = host ticks + tsc_offset */
 
     /* ---- the in-kernel LAPIC ---- */
     /* Valid only when lapic_valid: put leaves the LAPIC alone otherwise. */

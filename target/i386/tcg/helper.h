@@ -1,0 +1,101 @@
+/*
+ * helper.h: the C helpers that translated x86 code calls, declared once
+ * (include/exec/helper-gen.h gives the prototype helper_NAME, its
+ * TCGHelperInfo and gen_helper_NAME). Grouped by the file implementing
+ * them. Conventions: next_eip_addend = length of the instruction, so the
+ * helper can compute the return EIP (EIP is synced to the instruction's
+ * start before any helper that may fault); dflag/shift = operand size
+ * (0: 16-bit, 1: 32-bit, 2: 64-bit). Helpers that may raise exceptions
+ * use GETPC() to restore state precisely.
+ * Owners may append helpers to their own group.
+ */
+#ifndef TARGET_I386_TCG_HELPER_H
+#define TARGET_I386_TCG_HELPER_H
+
+#define HELPER_ENV_TYPE CPUX86State *
+#include "target/i386/cpu-state.h"
+#include "exec/helper-gen.h"
+
+/* ---- cc_helper.c (translator) ---- */
+DEF_HELPER_FLAGS_4(cc_compute_all, TCG_CALL_NO_RWG_SE, tl, tl, tl, tl, i32)
+DEF_HELPER_FLAGS_4(cc_compute_c, TCG_CALL_NO_RWG_SE, tl, tl, tl, tl, i32)
+DEF_HELPER_3(write_eflags, void, env, tl, i32)
+DEF_HELPER_1(read_eflags, tl, env)
+
+/* ---- int_helper.c (translator): divide, BCD, compare-exchange ---- */
+DEF_HELPER_2(divb_AL, void, env, tl)
+DEF_HELPER_2(idivb_AL, void, env, tl)
+DEF_HELPER_2(divw_AX, void, env, tl)
+DEF_HELPER_2(idivw_AX, void, env, tl)
+DEF_HELPER_2(divl_EAX, void, env, tl)
+DEF_HELPER_2(idivl_EAX, void, env, tl)
+DEF_HELPER_2(divq_EAX, void, env, tl)
+DEF_HELPER_2(idivq_EAX, void, env, tl)
+DEF_HELPER_2(aam, void, env, i32)
+DEF_HELPER_2(aad, void, env, i32)
+DEF_HELPER_1(aaa, void, env)
+DEF_HELPER_1(aas, void, env)
+DEF_HELPER_1(daa, void, env)
+DEF_HELPER_1(das, void, env)
+DEF_HELPER_2(cmpxchg8b, void, env, tl)
+DEF_HELPER_2(cmpxchg16b, void, env, tl)
+DEF_HELPER_3(boundw, void, env, tl, i32)
+DEF_HELPER_3(boundl, void, env, tl, i32)
+
+/* ---- excp_helper.c (system) ---- */
+DEF_HELPER_2(raise_exception, void, env, i32)
+DEF_HELPER_3(raise_exception_err, void, env, i32, i32)
+DEF_HELPER_3(raise_interrupt, void, env, i32, i32)   /* intno, next_eip_addend */
+DEF_HELPER_2(into, void, env, i32)                   /* next_eip_addend */
+DEF_HELPER_2(icebp, void, env, i32)                  /* INT1, next_eip_addend */
+
+/* ---- seg_helper.c (system): segments, far transfers, interrupts ---- */
+DEF_HELPER_3(load_seg, void, env, i32, i32)          /* seg_reg, selector */
+DEF_HELPER_2(lldt, void, env, i32)
+DEF_HELPER_2(ltr, void, env, i32)
+DEF_HELPER_4(ljmp_protected, void, env, i32, tl, tl) /* cs, eip, next_eip_addend */
+DEF_HELPER_5(lcall_real, void, env, i32, tl, i32, i32) /* cs, eip, shift, next_eip */
+DEF_HELPER_5(lcall_protected, void, env, i32, tl, i32, tl) /* cs, eip, shift, addend */
+DEF_HELPER_2(iret_real, void, env, i32)              /* shift */
+DEF_HELPER_3(iret_protected, void, env, i32, i32)    /* shift, next_eip */
+DEF_HELPER_3(lret_protected, void, env, i32, i32)    /* shift, addend */
+DEF_HELPER_2(lsl, tl, env, tl)
+DEF_HELPER_2(lar, tl, env, tl)
+DEF_HELPER_2(verr, void, env, tl)
+DEF_HELPER_2(verw, void, env, tl)
+DEF_HELPER_1(sysenter, void, env)
+DEF_HELPER_2(sysexit, void, env, i32)                /* dflag */
+DEF_HELPER_2(syscall, void, env, i32)                /* next_eip_addend */
+DEF_HELPER_2(sysret, void, env, i32)                 /* dflag */
+DEF_HELPER_4(enter_level, void, env, i32, i32, tl)   /* level, data32, t1 */
+DEF_HELPER_4(enter64_level, void, env, i32, i32, tl)
+
+/* ---- misc_helper.c (system): CPUID, MSRs, CRs, DRs, I/O, halt ---- */
+DEF_HELPER_1(cpuid, void, env)
+DEF_HELPER_1(rdtsc, void, env)
+DEF_HELPER_1(rdtscp, void, env)
+DEF_HELPER_1(rdpmc, void, env)
+DEF_HELPER_1(rdmsr, void, env)
+DEF_HELPER_1(wrmsr, void, env)
+DEF_HELPER_2(read_crN, tl, env, i32)
+DEF_HELPER_3(write_crN, void, env, i32, tl)
+DEF_HELPER_2(lmsw, void, env, tl)
+DEF_HELPER_1(clts, void, env)
+DEF_HELPER_2(invlpg, void, env, tl)
+DEF_HELPER_2(get_dr, tl, env, i32)
+DEF_HELPER_3(set_dr, void, env, i32, tl)
+DEF_HELPER_2(hlt, void, env, i32)                    /* next_eip_addend */
+DEF_HELPER_2(pause, void, env, i32)
+DEF_HELPER_2(inb, tl, env, i32)
+DEF_HELPER_2(inw, tl, env, i32)
+DEF_HELPER_2(inl, tl, env, i32)
+DEF_HELPER_3(outb, void, env, i32, i32)
+DEF_HELPER_3(outw, void, env, i32, i32)
+DEF_HELPER_3(outl, void, env, i32, i32)
+/* I/O permission: #GP(0) unless CPL <= IOPL or the TSS bitmap allows it. */
+DEF_HELPER_2(check_iob, void, env, i32)
+DEF_HELPER_2(check_iow, void, env, i32)
+DEF_HELPER_2(check_iol, void, env, i32)
+DEF_HELPER_2(rdrand, tl, env, i32)                   /* operand size in bytes */
+
+#endif
