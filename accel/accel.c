@@ -117,10 +117,21 @@ bool accel_init_from_string(const char *spec, MachineState *ms, Error **errp)
     return false;
 }
 
+/* QEMU 7.2 lists tcg first (before kvm); the others follow by name. */
+static int accel_rank(const char *name)
+{
+    return !strcmp(name, "tcg") ? 0 : 1;
+}
+
 static gint accel_name_cmp(gconstpointer a, gconstpointer b)
 {
-    return strcmp(((const AccelClass *)a)->name,
-                  ((const AccelClass *)b)->name);
+    const char *na = ((const AccelClass *)a)->name;
+    const char *nb = ((const AccelClass *)b)->name;
+
+    if (accel_rank(na) != accel_rank(nb)) {
+        return accel_rank(na) - accel_rank(nb);
+    }
+    return strcmp(na, nb);
 }
 
 void accel_print_list(FILE *f)

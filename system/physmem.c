@@ -63,6 +63,8 @@ static bool range_ok(hwaddr addr, hwaddr len)
     return len == 0 || addr + (len - 1) >= addr;
 }
 
+void (*physmem_ram_write_notify)(hwaddr addr, hwaddr len);
+
 MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
                              void *buf, hwaddr len, bool is_write)
 {
@@ -97,6 +99,9 @@ MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
                 memcpy(p, host, l);
             } else if (!s.readonly) {
                 memcpy(host, p, l);
+                if (physmem_ram_write_notify) {
+                    physmem_ram_write_notify(addr, l);
+                }
             }
             /* Writes to ROM are dropped silently, as on hardware. */
         } else {

@@ -302,12 +302,17 @@ static int shutdown_pid;
 static int guest_panic_requested;
 static int main_loop_done;      /* qemu_main_loop() left its loop */
 
+void (*runstate_stop_current_vcpu)(void);
+
 void qemu_system_shutdown_request(ShutdownCause reason)
 {
     if (reason == SHUTDOWN_CAUSE_NONE) {
         return;
     }
     __atomic_store_n(&shutdown_requested, reason, __ATOMIC_RELEASE);
+    if (runstate_stop_current_vcpu) {
+        runstate_stop_current_vcpu();
+    }
     qemu_notify_event();
 }
 
@@ -320,6 +325,9 @@ void qemu_system_reset_request(ShutdownCause reason)
         __atomic_store_n(&shutdown_requested, reason, __ATOMIC_RELEASE);
     } else {
         __atomic_store_n(&reset_requested, reason, __ATOMIC_RELEASE);
+    }
+    if (runstate_stop_current_vcpu) {
+        runstate_stop_current_vcpu();
     }
     qemu_notify_event();
 }
@@ -373,6 +381,9 @@ void qemu_system_guest_panicked(void)
         return;
     }
     __atomic_store_n(&guest_panic_requested, 1, __ATOMIC_RELEASE);
+    if (runstate_stop_current_vcpu) {
+        runstate_stop_current_vcpu();
+    }
     qemu_notify_event();
     runstate_wait_panic_served();
 }

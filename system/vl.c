@@ -21,6 +21,10 @@
 #include "system/runstate.h"
 #include "system/system.h"
 #include "system/vl.h"
+#include "config-host.h"
+#if CONFIG_TCG
+#include "system/tcg.h"
+#endif
 #include "target/i386/cpu.h"
 
 #include <sys/mman.h>
@@ -388,6 +392,14 @@ static const char *const vl_accel_names[] = {
     "kvm", "tcg", "qtest", "xen", "hax", "hvf", "nvmm", "whpx", NULL
 };
 
+#if CONFIG_TCG
+static int vl_tcg_set_option(void *opaque, const char *name,
+                             const char *value, Error **errp)
+{
+    return tcg_accel_set_option(name, value, errp) ? 0 : -1;
+}
+#endif
+
 static void vl_parse_accel(const char *spelling, const char *arg)
 {
     QemuOpts *opts;
@@ -411,6 +423,15 @@ static void vl_parse_accel(const char *spelling, const char *arg)
         error_report("invalid accelerator %s", name);
         exit(1);
     }
+#if CONFIG_TCG
+    if (!strcmp(name, "tcg")) {
+        Error *err = NULL;
+
+        if (qemu_opt_foreach(opts, vl_tcg_set_option, NULL, &err)) {
+            vl_fail(err);
+        }
+    }
+#endif
     vl_item_new(&vl.accels, QEMU_OPTION_accel, spelling, arg, opts);
 }
 
@@ -1087,7 +1108,8 @@ static void vl_check_accel(void)
 }
 
 /* Set up the accelerator. Every board but "none" runs CPUs and so needs
- * one: KVM when nothing was asked for and the host has it. */
+ * one. Nothing asked for: TCG, as QEMU (its default is "tcg:kvm"); a build
+ * without TCG uses KVM when the host has it. */
 static void vl_init_accel(MachineClass *mc, MachineState *ms)
 {
     QemuOpts *mopts = qemu_opts_first(&qemu_machine_opts);
@@ -1101,6 +1123,12 @@ static void vl_init_accel(MachineClass *mc, MachineState *ms)
         if (mc == machine_find_class("none")) {
             return;
         }
+        if (accel_find("tcg")) {
+            if (!accel_init_from_string("tcg", ms, &err)) {
+                vl_fail(err);
+            }
+            return;
+        }
         if (!kvm || !kvm->available || !kvm->available() ||
             !accel_init_from_string("kvm", ms, &err)) {
             const char *why = !kvm ? "not built in"
@@ -1108,8 +1136,8 @@ static void vl_init_accel(MachineClass *mc, MachineState *ms)
                 : "Could not access KVM kernel module";
 
             error_report("no accelerator available for machine '%s' "
-                         "(KVM: %s; TCG not yet)", typed ? typed : mc->name,
-                         why);
+                         "(KVM: %s; TCG not built in)",
+                         typed ? typed : mc->name, why);
             exit(1);
         }
         return;

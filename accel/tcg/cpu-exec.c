@@ -142,10 +142,15 @@ void cpu_exit(CPUState *cpu)
     __atomic_store_n(&cpu->neg->icount_decr.u16.high, 0xffff, __ATOMIC_SEQ_CST);
 }
 
+void (*tcg_cpu_wake_fn)(CPUState *cpu);
+
 void cpu_interrupt(CPUState *cpu, int mask)
 {
     __atomic_fetch_or(&cpu->interrupt_request, (uint32_t)mask, __ATOMIC_SEQ_CST);
     cpu_exit(cpu);
+    if (tcg_cpu_wake_fn) {
+        tcg_cpu_wake_fn(cpu);
+    }
 }
 
 void cpu_reset_interrupt(CPUState *cpu, int mask)
@@ -181,7 +186,7 @@ static bool cpu_handle_exception(CPUState *cpu, int *ret)
         cpu->exception_index = -1;
         return true;
     }
-    qemu_log_mask(CPU_LOG_INT, "exception %d on CPU %d\n", excp, cpu->cpu_index);
+    /* -d int is the target's to print (QEMU's x86 "v=.. e=.." lines). */
     cpu->tcg_ops->do_interrupt(cpu);
     cpu->exception_index = -1;
     return false;

@@ -12,7 +12,13 @@
 #include "tcg/tcg-ldst.h"
 #include "internal.h"
 
-#define TLB_ENTRIES 256
+/*
+ * Entries per MMU index. 1024 keeps a guest's 4 MiB working set of 4 KiB
+ * pages (e.g. a copy between buffers 1 MiB apart, which collide in a 256
+ * entry table) out of conflict misses; flushes only clear indexes used
+ * since the last one, so the size costs little there.
+ */
+#define TLB_ENTRIES 1024
 
 static inline CPUTLBDesc *tlb_desc(CPUState *cpu, int mmu_idx)
 {
@@ -46,10 +52,14 @@ static void tlb_flush_one(CPUState *cpu, int mmu_idx)
 {
     CPUTLBDesc *d = tlb_desc(cpu, mmu_idx);
 
+    if (!d->dirty) {
+        return;
+    }
     memset(d->table, -1, d->n_entries * sizeof(CPUTLBEntry));
     memset(d->full, 0, d->n_entries * sizeof(CPUTLBEntryFull));
     d->large_page_addr = 0;
     d->large_page_mask = 0;
+    d->dirty = false;
 }
 
 void tlb_init(CPUState *cpu)
@@ -63,6 +73,7 @@ void tlb_init(CPUState *cpu)
         d->full = g_new(CPUTLBEntryFull, TLB_ENTRIES);
         cpu->neg->tlb_fast[i].mask = (uintptr_t)(TLB_ENTRIES - 1) << CPU_TLB_ENTRY_BITS;
         cpu->neg->tlb_fast[i].table = d->table;
+        d->dirty = true;        /* the tables are not initialized yet */
         tlb_flush_one(cpu, i);
     }
 }
@@ -194,6 +205,7 @@ void tlb_set_page(CPUState *cpu, uint64_t vaddr, uint64_t paddr, int prot,
     i = tlb_index(d, vpage);
     e = &d->table[i];
     full = &d->full[i];
+    d->dirty = true;
     e->addend = ram ? (uintptr_t)host - (uintptr_t)vpage : 0;
     e->addr_read = (prot & PAGE_READ) ? vpage | (ram ? 0 : TLB_MMIO) : (uint64_t)-1;
     e->addr_code = (prot & PAGE_EXEC) ? vpage | (ram ? 0 : TLB_MMIO) : (uint64_t)-1;
@@ -296,6 +308,43 @@ uint64_t get_page_addr_code_hostp(void *env, uint64_t addr, void **hostp)
     return host ? paddr : (uint64_t)-1;
 }
 
+bool (*tcg_io_lock_fn)(void);
+void (*tcg_io_unlock_fn)(void);
+
+MemTxResult tcg_io_read(AddressSpace *as, uint64_t addr, void *buf,
+                        unsigned len)
+{
+    bool took = tcg_io_lock_fn && tcg_io_lock_fn();
+    MemTxResult r = address_space_read(as, addr, MEMTXATTRS_UNSPECIFIED, buf, len);
+
+    if (took) {
+        tcg_io_unlock_fn();
+    }
+    return r;
+}
+
+MemTxResult tcg_io_write(AddressSpace *as, uint64_t addr, const void *buf,
+                         unsigned len)
+{
+    bool took = tcg_io_lock_fn && tcg_io_lock_fn();
+    MemTxResult r = address_space_write(as, addr, MEMTXATTRS_UNSPECIFIED, buf, len);
+
+    if (took) {
+        tcg_io_unlock_fn();
+    }
+    return r;
+}
+
+void *tlb_probe_code_host(CPUState *cpu, uint64_t addr)
+{
+    void *host;
+
+    if (tlb_code_lookup(cpu, addr, &host, true, 0) == (uint64_t)-1) {
+        return NULL;
+    }
+    return host;
+}
+
 /* ---- the slow path ---- */
 
 /* One page's part of an access, looked up (and filled) before any byte moves. */
@@ -376,7 +425,7 @@ static uint64_t mmu_ld_part(CPUState *cpu, MMUPage *p, uintptr_t ra)
     }
     if (p->flags & TLB_MMIO) {
         cpu->mem_io_pc = ra;
-        address_space_read(cpu->as, mmu_page_paddr(p), MEMTXATTRS_UNSPECIFIED, buf, p->len);
+        tcg_io_read(cpu->as, mmu_page_paddr(p), buf, p->len);
     } else {
         memcpy(buf, p->haddr, p->len);
     }
@@ -398,7 +447,7 @@ static void mmu_st_part(CPUState *cpu, MMUPage *p, uint64_t val, uintptr_t ra)
     }
     if (p->flags & TLB_MMIO) {
         cpu->mem_io_pc = ra;
-        address_space_write(cpu->as, mmu_page_paddr(p), MEMTXATTRS_UNSPECIFIED, buf, p->len);
+        tcg_io_write(cpu->as, mmu_page_paddr(p), buf, p->len);
     } else {
         memcpy(p->haddr, buf, p->len);
     }

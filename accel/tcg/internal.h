@@ -119,6 +119,8 @@ typedef struct CPUTLBDesc {
     size_t n_entries;
     /* Range covered by pages larger than TARGET_PAGE_SIZE; mask 0: none. */
     uint64_t large_page_addr, large_page_mask;
+    /* An entry was set since the last full flush (else the flush is a no-op). */
+    bool dirty;
 } CPUTLBDesc;
 
 typedef struct CPUTLB {

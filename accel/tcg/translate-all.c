@@ -60,6 +60,19 @@ static gint tb_tc_cmp(gconstpointer a, gconstpointer b, gpointer opaque)
     return x->tc.ptr < y->tc.ptr ? -1 : x->tc.ptr > y->tc.ptr;
 }
 
+/* Device and loader writes into RAM: translations of it are stale. */
+static void tcg_ram_write_notify(hwaddr addr, hwaddr len)
+{
+    uint64_t end = addr + len;
+
+    tb_invalidate_phys_range(addr, end < addr ? UINT64_MAX : end);
+}
+
+bool tcg_exec_initialized(void)
+{
+    return tcg_exec_backend != NULL;
+}
+
 bool tcg_exec_init(size_t tb_size, const struct TCGBackend *backend, Error **errp)
 {
     g_assert(!tcg_exec_backend);
@@ -74,6 +87,7 @@ bool tcg_exec_init(size_t tb_size, const struct TCGBackend *backend, Error **err
     all_tbs = g_ptr_array_new();
     tb_tc_tree = g_tree_new_full(tb_tc_cmp, NULL, NULL, NULL);
     tcg_cpus = g_ptr_array_new();
+    physmem_ram_write_notify = tcg_ram_write_notify;
     return true;
 }
 

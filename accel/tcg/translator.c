@@ -162,7 +162,7 @@ static uint64_t translator_ld(void *env, DisasContextBase *db, uint64_t pc, unsi
             uint64_t phys = tlb_code_lookup(cpu, pc, &h, false, 0);
 
             if (phys != (uint64_t)-1) {
-                address_space_read(cpu->as, phys, MEMTXATTRS_UNSPECIFIED, buf, len);
+                tcg_io_read(cpu->as, phys, buf, len);
             }
         }
         for (unsigned k = 0; k < len; k++) {

@@ -4,7 +4,7 @@
  * any vCPU, as KVM requires); the BSP starts at the direct-boot plan's
  * entry and the APs wait in KVM for INIT-SIPI. Here too: run state
  * (stop/cont), machine reset and exit. The only KVM-aware part of the
- * board; TCG will get its own versions of these two entry points.
+ * board; under TCG pc_cpus_init hands over to pc-cpus-tcg.c.
  */
 #include "qemu/osdep.h"
 #include "config-host.h"
@@ -12,12 +12,16 @@
 #include "qemu/main-loop.h"
 #include "hw/i386/pc.h"
 #include "system/runstate.h"
+#include "hw/i386/pc-tcg.h"
 #if CONFIG_KVM
 #include "hw/i386/pc-kvm.h"
 #include "system/kvm-irqchip.h"
 #include "target/i386/cpu.h"
 #include "target/i386/kvm/kvm-cpuid.h"
 #endif
+
+bool (*pc_cpus_tcg_hook)(PCMachineState *pcms);
+bool (*pc_tcg_accel_info_hook)(X86AccelInfo *info);
 
 #if CONFIG_KVM
 
@@ -195,6 +199,9 @@ void pc_cpus_init(PCMachineState *pcms)
     MachineState *ms = MACHINE(pcms);
     Error *err = NULL;
 
+    if (pc_cpus_tcg_hook && pc_cpus_tcg_hook(pcms)) {
+        return;
+    }
     if (!pcms->cpus) {
         error_report("machine '%s' needs the kvm accelerator",
                      MACHINE_GET_CLASS(pcms)->name);
@@ -226,6 +233,9 @@ void pc_irqchip_init(PCMachineState *pcms)
 
 void pc_cpus_init(PCMachineState *pcms)
 {
+    if (pc_cpus_tcg_hook && pc_cpus_tcg_hook(pcms)) {
+        return;
+    }
     error_report("machine '%s' needs the kvm accelerator, which this build "
                  "of Keel lacks", MACHINE_GET_CLASS(pcms)->name);
     exit(1);

@@ -11,6 +11,7 @@
 #include "qemu/error.h"
 #include "hw/i386/pc.h"
 #include "hw/i386/pc-acpi.h"
+#include "hw/i386/pc-tcg.h"
 #include "hw/char/serial.h"
 #include "hw/input/i8042.h"
 #include "hw/misc/ioport80.h"
@@ -114,9 +115,7 @@ static bool pc_cpu_identity(MachineState *ms, bool *amd, unsigned *phys_bits,
     g_autoptr(X86CPUSpec) spec = NULL;
     X86AccelInfo *accel = NULL;
     X86CPUConfig cfg;
-#if CONFIG_KVM
     X86AccelInfo info;
-#endif
 
     spec = x86_cpu_spec_parse(ms->cpu_model ? ms->cpu_model
                               : x86_cpu_default_model(ms->accel, NULL), errp);
@@ -131,6 +130,10 @@ static bool pc_cpu_identity(MachineState *ms, bool *amd, unsigned *phys_bits,
         accel = &info;
     }
 #endif
+    /* Under TCG, what TCG implements ("-cpu max"). */
+    if (!accel && pc_tcg_accel_info_hook && pc_tcg_accel_info_hook(&info)) {
+        accel = &info;
+    }
     if (!x86_cpu_config_init(&cfg, spec, accel, errp)) {
         return false;
     }

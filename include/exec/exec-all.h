@@ -22,6 +22,8 @@ struct TCGBackend;
  */
 bool tcg_exec_init(size_t tb_size, const struct TCGBackend *backend,
                    Error **errp);
+/* Has tcg_exec_init run (successfully) in this process? */
+bool tcg_exec_initialized(void);
 
 /*
  * Make cpu ready to run under TCG: env must immediately follow neg (see
@@ -51,6 +53,11 @@ void cpu_exit(CPUState *cpu);
 /* Raise/clear interrupt_request bits (and kick the vCPU). */
 void cpu_interrupt(CPUState *cpu, int mask);
 void cpu_reset_interrupt(CPUState *cpu, int mask);
+/*
+ * Called by cpu_interrupt after the request is posted, so that the thread
+ * running cpu can wake from waiting for work (set by tcg-cpus.c).
+ */
+extern void (*tcg_cpu_wake_fn)(CPUState *cpu);
 
 /* Leave guest code to cpu_exec's loop (exception_index says why). */
 void cpu_loop_exit(CPUState *cpu) __attribute__((noreturn));
@@ -94,6 +101,27 @@ void cpu_st_mmu(void *env, uint64_t addr, uint64_t val, MemOpIdx oi,
  * translated one insn at a time and not cached). Faults unwind.
  */
 uint64_t get_page_addr_code_hostp(void *env, uint64_t addr, void **hostp);
+
+/*
+ * For logs and debuggers: host pointer of the guest code byte at addr
+ * through the instruction-fetch TLB, filling it with a probing tlb_fill;
+ * NULL when the page is unmapped, not executable or not RAM. Never faults.
+ */
+void *tlb_probe_code_host(CPUState *cpu, uint64_t addr);
+
+/*
+ * Device access from a vCPU thread (MMIO here, port I/O in the target's
+ * helpers): address_space_read/write with the device lock held. The
+ * emulator sets tcg_io_lock_fn/tcg_io_unlock_fn (accel/tcg/tcg-cpus.c:
+ * the BQL, taken only if the thread does not hold it; lock returns
+ * whether it took it); unset (unit tests) nothing is taken.
+ */
+extern bool (*tcg_io_lock_fn)(void);
+extern void (*tcg_io_unlock_fn)(void);
+MemTxResult tcg_io_read(AddressSpace *as, uint64_t addr, void *buf,
+                        unsigned len);
+MemTxResult tcg_io_write(AddressSpace *as, uint64_t addr, const void *buf,
+                         unsigned len);
 
 /* ---- translations (translate-all.c, tb-maint.c) ---- */
 

@@ -353,6 +353,13 @@ MemTxResult address_space_write(AddressSpace *as, hwaddr addr,
                                 hwaddr len);
 MemTxResult address_space_rw(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,
                              void *buf, hwaddr len, bool is_write);
+/*
+ * Told of every write into RAM through address_space_rw (device DMA, the
+ * loaders): addr/len in the address space written. TCG sets it to drop
+ * translated code the write overwrites (QEMU's invalidate_and_set_dirty).
+ * NULL: nobody cares.
+ */
+extern void (*physmem_ram_write_notify)(hwaddr addr, hwaddr len);
 
 /* Little-endian loads and stores; result may be NULL. */
 uint8_t address_space_ldub(AddressSpace *as, hwaddr addr, MemTxAttrs attrs,

@@ -57,6 +57,14 @@ bool runstate_is_running(void);
 void qemu_system_shutdown_request(ShutdownCause reason);
 void qemu_system_reset_request(ShutdownCause reason);
 void qemu_system_powerdown_request(void);
+/*
+ * Set by an accelerator whose vCPUs run on their own threads without
+ * exiting to the main loop (TCG): called by the shutdown and reset
+ * requests so that a vCPU asking for one stops at once, as QEMU's
+ * cpu_stop_current() does; a no-op on other threads. Must be
+ * async-signal-safe (shutdown requests come from signal handlers).
+ */
+extern void (*runstate_stop_current_vcpu)(void);
 /* Called from a signal handler context path: record that signal sig from
  * pid asked us to terminate (the main loop prints
  * "qemu-system-x86_64: terminating on signal N from pid P (cmd)"). */

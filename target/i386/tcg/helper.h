@@ -21,6 +21,17 @@ DEF_HELPER_FLAGS_4(cc_compute_all, TCG_CALL_NO_RWG_SE, tl, tl, tl, tl, i32)
 DEF_HELPER_FLAGS_4(cc_compute_c, TCG_CALL_NO_RWG_SE, tl, tl, tl, tl, i32)
 DEF_HELPER_3(write_eflags, void, env, tl, i32)
 DEF_HELPER_1(read_eflags, tl, env)
+/*
+ * (DECODE, added) RCL/RCR through CF, pure so that nothing changes before
+ * the store: rcl/rcr(value, count, eflags, ot) = the result, rcl_cc/rcr_cc
+ * (same arguments) = the new EFLAGS (O S Z A P C) for CC_OP_EFLAGS.
+ */
+DEF_HELPER_FLAGS_4(rcl, TCG_CALL_NO_RWG_SE, tl, tl, tl, tl, i32)
+DEF_HELPER_FLAGS_4(rcr, TCG_CALL_NO_RWG_SE, tl, tl, tl, tl, i32)
+DEF_HELPER_FLAGS_4(rcl_cc, TCG_CALL_NO_RWG_SE, tl, tl, tl, tl, i32)
+DEF_HELPER_FLAGS_4(rcr_cc, TCG_CALL_NO_RWG_SE, tl, tl, tl, tl, i32)
+/* (DECODE, added) #DB with DR6.BS after a single-stepped insn (EIP synced). */
+DEF_HELPER_1(single_step, void, env)
 
 /* ---- int_helper.c (translator): divide, BCD, compare-exchange ---- */
 DEF_HELPER_2(divb_AL, void, env, tl)
@@ -97,5 +108,9 @@ DEF_HELPER_2(check_iob, void, env, i32)
 DEF_HELPER_2(check_iow, void, env, i32)
 DEF_HELPER_2(check_iol, void, env, i32)
 DEF_HELPER_2(rdrand, tl, env, i32)                   /* operand size in bytes */
+
+/* ---- translate-system.c (sysinsn): runtime support of the system half ---- */
+/* CLFLUSH m8: the checks of a byte load at the linear address, no access. */
+DEF_HELPER_2(clflush, void, env, tl)
 
 #endif

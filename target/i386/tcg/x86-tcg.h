@@ -66,6 +66,8 @@ static inline CPUState *env_cpustate(CPUX86State *env)
 #define HF_SMAP_SHIFT       23  /* CR4.SMAP */
 #define HF_IOBPT_SHIFT      24  /* I/O breakpoints enabled */
 #define HF_UMIP_SHIFT       27  /* CR4.UMIP */
+#define HF_AM_SHIFT         29  /* CR0.AM (added by DECODE): with CPL 3 and EFLAGS.AC,
+                                   the translator makes data accesses MO_ALIGN (#AC) */
 
 #define HF_CPL_MASK          (3 << HF_CPL_SHIFT)
 #define HF_INHIBIT_IRQ_MASK  (1 << HF_INHIBIT_IRQ_SHIFT)
@@ -88,6 +90,7 @@ static inline CPUState *env_cpustate(CPUX86State *env)
 #define HF_SMAP_MASK         (1 << HF_SMAP_SHIFT)
 #define HF_IOBPT_MASK        (1 << HF_IOBPT_SHIFT)
 #define HF_UMIP_MASK         (1 << HF_UMIP_SHIFT)
+#define HF_AM_MASK           (1 << HF_AM_SHIFT)
 
 /* hflags2: state that does not change translation. */
 #define HF2_GIF_MASK         (1 << 0)
@@ -298,5 +301,30 @@ void x86_translate_code(CPUState *cs, TranslationBlock *tb, int *max_insns,
 void x86_disas_log(FILE *f, CPUState *cs, uint64_t pc, size_t len);
 
 /* insn_start words: [0] = pc (CS.base + EIP), [1] = cc_op (or CC_OP_DYNAMIC). */
+
+
+/*
+ * ---- additions (SYSARCH) ----
+ * Interrupt shadow (STI, MOV SS, POP SS): the translator sets
+ * HF_INHIBIT_IRQ_MASK in env->hflags and ends the TB; the next TB is
+ * translated with the flag in its key, holds one instruction, clears the
+ * flag and leaves with exit_tb(NULL, 0) (no goto_tb chaining), so that
+ * cpu_exec looks at interrupt_request again. x86_cpu_exec_interrupt
+ * refuses maskable interrupts and NMIs while the flag is set; event
+ * delivery and HLT clear it.
+ * A triple fault calls x86_triple_fault_handler and leaves the vCPU
+ * halted (cs->halted) with cpu_exec returning EXCP_HLT: it stays stopped
+ * until the board resets it, so a fault loop cannot spin.
+ * Software interrupts: env->exception_is_int is set for INT n / INT3 /
+ * INTO / INT1; delivery pushes env->exception_next_eip.
+ */
+
+/*
+ * excp_helper.c: TCGCPUOps.do_unaligned_access. A MO_ALIGN access (the
+ * translator asks for them at CPL 3 with CR0.AM and EFLAGS.AC) that is
+ * misaligned raises #AC(0) at the instruction.
+ */
+void x86_cpu_do_unaligned_access(CPUState *cs, uint64_t addr, MMUAccessType access_type,
+                                 int mmu_idx, uintptr_t retaddr) __attribute__((noreturn));
 
 #endif

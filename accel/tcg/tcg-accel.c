@@ -1,0 +1,122 @@
+/*
+ * tcg-accel.c: the "tcg" accelerator class: its -accel properties
+ * (tb-size, thread, split-wx) checked with QEMU 7.2's messages, the
+ * process-wide TCG set-up at machine init, and the memory listener that
+ * has every vCPU's TLB flushed when the memory map changes. The vCPU
+ * thread is in tcg-cpus.c; the x86 vCPU in target/i386/tcg.
+ */
+#include "qemu/osdep.h"
+#include "qemu/cutils.h"
+#include "qemu/error.h"
+#include "qemu/opts.h"
+#include "exec/exec-all.h"
+#include "exec/memory.h"
+#include "system/accel.h"
+#include "system/tcg.h"
+
+static bool tcg_accel_active;
+static size_t tcg_accel_tb_bytes;
+
+bool tcg_enabled(void)
+{
+    return tcg_accel_active;
+}
+
+size_t tcg_accel_tb_size(void)
+{
+    return tcg_accel_tb_bytes;
+}
+
+/*
+ * -accel tcg,key=value: QEMU sets these as QOM properties, hence its
+ * messages ("Parameter 'tb-size' expects uint64", "Property
+ * 'tcg-accel.foo' not found").
+ */
+bool tcg_accel_set_option(const char *name, const char *value, Error **errp)
+{
+    if (!strcmp(name, "accel")) {
+        return true;
+    }
+    if (!strcmp(name, "tb-size")) {
+        uint64_t v;
+        int64_t sv;
+
+        /* A negative number wraps to a huge uint64, as QEMU's visitor does. */
+        if (!qemu_strtou64(value, NULL, 0, &v)) {
+            /* parsed */
+        } else if (!qemu_strtoi64(value, NULL, 0, &sv)) {
+            v = (uint64_t)sv;
+        } else {
+            error_setg(errp, "Parameter 'tb-size' expects uint64");
+            return false;
+        }
+        if (v > UINT32_MAX) {
+            error_setg(errp, "Parameter 'tb-size' expects uint32_t");
+            return false;
+        }
+        tcg_accel_tb_bytes = (size_t)v * 1024 * 1024;
+        return true;
+    }
+    if (!strcmp(name, "thread")) {
+        if (strcmp(value, "single") && strcmp(value, "multi")) {
+            error_setg(errp, "Invalid 'thread' setting %s", value);
+            return false;
+        }
+        if (!strcmp(value, "multi")) {
+            warn_report("thread=multi: multi-threaded TCG is not implemented "
+                        "yet; running all vCPUs on one thread");
+        }
+        return true;
+    }
+    if (!strcmp(name, "split-wx")) {
+        bool b;
+
+        /* The code buffer is always split (W^X); either value is accepted. */
+        return qemu_parse_bool(name, value, &b, errp);
+    }
+    error_setg(errp, "Property 'tcg-accel.%s' not found", name);
+    return false;
+}
+
+static void tcg_accel_commit(MemoryListener *l)
+{
+    tcg_cpus_flush_tlbs();
+}
+
+static MemoryListener tcg_accel_listener = {
+    .commit = tcg_accel_commit,
+    .name = "tcg",
+    .priority = 10,
+};
+
+static bool tcg_accel_init_machine(AccelState *as, MachineState *ms,
+                                   Error **errp)
+{
+    if (!tcg_accel_active) {
+        if (!tcg_exec_init(tcg_accel_tb_bytes, NULL, errp)) {
+            return false;
+        }
+        memory_listener_register(&tcg_accel_listener, &address_space_memory);
+        tcg_accel_active = true;
+    }
+    return true;
+}
+
+static void tcg_accel_class_init(ObjectClass *oc, void *data)
+{
+    AccelClass *ac = ACCEL_CLASS(oc);
+
+    ac->init_machine = tcg_accel_init_machine;
+}
+
+static const TypeInfo tcg_accel_type = {
+    .name = TYPE_TCG_ACCEL,
+    .parent = TYPE_ACCEL,
+    .class_init = tcg_accel_class_init,
+};
+
+static void tcg_accel_register_types(void)
+{
+    type_register_static(&tcg_accel_type);
+}
+type_init(tcg_accel_register_types)
