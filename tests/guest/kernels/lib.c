@@ -51,8 +51,18 @@ void serial_init(void)
     outb(COM1 + 4, 0x03);       /* DTR | RTS, no loopback */
 }
 
+void (*serial_putc_cpl3)(char c);
+
 void serial_putc(char c)
 {
+    uint16_t cs;
+
+    /* At CPL 3 port I/O may fault (IOPL 0, or a KVM that ignores IOPL). */
+    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
+    if ((cs & 3) == 3 && serial_putc_cpl3) {
+        serial_putc_cpl3(c);
+        return;
+    }
     /*
      * Wait for THRE, but not forever: a device model that never sets it
      * must not turn into a hang under a ~2 MIPS emulated ring 0.
@@ -201,6 +211,20 @@ void idt_init(void)
         uint64_t base;
     } __attribute__((packed)) ptr = { sizeof(idt) - 1, (uint64_t)idt };
     __asm__ volatile("lidt %0" : : "m"(ptr));
+}
+
+void idt_set_dpl(unsigned vector, unsigned dpl)
+{
+    if (vector < IDT_VECTORS) {
+        idt[vector].type = (uint8_t)((idt[vector].type & ~0x60) | ((dpl & 3) << 5));
+    }
+}
+
+void idt_set_present(unsigned vector, int present)
+{
+    if (vector < IDT_VECTORS) {
+        idt[vector].type = (uint8_t)((idt[vector].type & ~0x80) | (present ? 0x80 : 0));
+    }
 }
 
 void idt_set_handler(unsigned vector, trap_handler h)

@@ -129,6 +129,8 @@ int kmain(uint32_t magic, struct mb_info *mbi);
 /* Program COM1 (0x3f8) for 115200 8N1, FIFOs on, interrupts off. */
 void serial_init(void);
 void serial_putc(char c);
+/* When set, serial_putc() at CPL 3 calls this instead (user.c buffers). */
+extern void (*serial_putc_cpl3)(char c);
 void serial_puts(const char *s);
 
 /*
@@ -148,6 +150,9 @@ __attribute__((noreturn)) void exit_qemu(uint8_t code);
  */
 void idt_init(void);
 void idt_set_handler(unsigned vector, trap_handler h);
+/* Gate DPL (3: "int n" from ring 3 allowed) and present bit of a vector. */
+void idt_set_dpl(unsigned vector, unsigned dpl);
+void idt_set_present(unsigned vector, int present);
 
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
