@@ -8,58 +8,14 @@
  * write checks.
  */
 #include "qemu/osdep.h"
-#include "qemu/error.h"
-#include "exec/memory.h"
-#include "target/i386/tcg/tcg-cpu.h"
-#include "target/i386/tcg/seg_helper.h"
-#include "target/i386/tcg/helper.h"
+#include "test-x86-fixture.h"
 
 #define RAM_SIZE (64u << 20)
 
-typedef struct Fixture {
-    MemoryRegion root, ram;
-    AddressSpace as;
-    X86TCGCPU *cpu;
-    CPUX86State *env;
-    CPUState *cs;
-} Fixture;
-
 static void fx_init(Fixture *f)
 {
-    memset(f, 0, sizeof(*f));
-    memory_region_init(&f->root, NULL, "root", UINT64_MAX);
-    memory_region_init_ram(&f->ram, NULL, "ram", RAM_SIZE, &error_abort);
-    memory_region_add_subregion(&f->root, 0, &f->ram);
-    address_space_init(&f->as, &f->root, "mem");
-    f->cpu = x86_tcg_cpu_new(0, 0, true, NULL, &f->as, NULL, &error_abort);
-    f->env = &f->cpu->env;
-    f->cs = &f->cpu->parent;
+    fx_init_ram(f, RAM_SIZE);
 }
-
-static void fx_fini(Fixture *f)
-{
-    x86_tcg_cpu_free(f->cpu);
-    address_space_destroy(&f->as);
-    memory_region_del_subregion(&f->root, &f->ram);
-    memory_region_destroy(&f->ram);
-    memory_region_destroy(&f->root);
-}
-
-static void wq(Fixture *f, uint64_t pa, uint64_t v)
-{
-    address_space_stq_le(&f->as, pa, v, MEMTXATTRS_UNSPECIFIED, NULL);
-}
-
-static void wl(Fixture *f, uint64_t pa, uint32_t v)
-{
-    address_space_stl_le(&f->as, pa, v, MEMTXATTRS_UNSPECIFIED, NULL);
-}
-
-static uint64_t rq(Fixture *f, uint64_t pa)
-{
-    return address_space_ldq_le(&f->as, pa, MEMTXATTRS_UNSPECIFIED, NULL);
-}
-
 /* Set paging registers directly (no checks) and start from an empty TLB. */
 static void fx_mode(Fixture *f, uint64_t cr0, uint64_t cr3, uint64_t cr4, uint64_t efer)
 {
