@@ -103,6 +103,17 @@ static VlItem *vl_item_new(GPtrArray **list, VlOptionIndex index,
     return it;
 }
 
+/* An item that a later option replaced (-cpu, -display: the last wins);
+ * its opts belong to their QemuOpts list. */
+static void vl_item_free(VlItem *it)
+{
+    if (it) {
+        g_free(it->spelling);
+        g_free(it->arg);
+        g_free(it);
+    }
+}
+
 static void vl_item_loc(const VlItem *it)
 {
     if (it && it->spelling) {
@@ -450,6 +461,7 @@ static void vl_parse_display(const char *spelling, const char *arg)
     }
     /* "vnc=:1" is the one display whose type carries a value. */
     if (g_str_has_prefix(arg, "vnc=")) {
+        vl_item_free(vl.display);
         vl.display = vl_item_new(NULL, QEMU_OPTION_display, spelling, arg,
                                  NULL);
         return;
@@ -461,6 +473,7 @@ static void vl_parse_display(const char *spelling, const char *arg)
                      type ? type : "");
         exit(1);
     }
+    vl_item_free(vl.display);
     vl.display = vl_item_new(NULL, QEMU_OPTION_display, spelling, arg,
                              opts);
 }
@@ -614,6 +627,7 @@ static void vl_handle_option(const VlOption *o, const char *spelling,
             x86_cpu_list(stdout);
             exit(0);
         }
+        vl_item_free(vl.cpu);
         vl.cpu = vl_item_new(NULL, o->index, spelling, arg, NULL);
         break;
     case QEMU_OPTION_accel:
