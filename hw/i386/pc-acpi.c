@@ -54,10 +54,11 @@ static void pc_acpi_config(PCMachineState *pcms, AcpiBuildConfig *cfg,
     cfg->apic_ids = *apic_ids;
     cfg->n_serial = pc_acpi_serial_count();
     /*
-     * Keel's pc has neither an HPET nor a PCI host bridge yet: tables
-     * that promised them would send the OS after missing hardware.
+     * No PCI host bridge yet, and an HPET only where the board made one
+     * (under TCG; KVM's in-kernel chips have none): tables that promised
+     * missing hardware would send the OS after it.
      */
-    cfg->hpet = false;
+    cfg->hpet = pcms->hpet;
     cfg->pci = false;
     /* QEMU's PCI hole starts at the top of RAM below 4 GiB. */
     cfg->pci_hole_start = MAX(pcms->below_4g_mem_size, PC_HIGH_RAM_START);

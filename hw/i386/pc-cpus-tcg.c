@@ -2,15 +2,24 @@
  * pc-cpus-tcg.c: the pc machine's vCPUs under TCG: one X86TCGCPU per
  * -smp CPU on the round-robin thread of accel/tcg/tcg-cpus.c, the BSP at
  * the direct-boot plan's entry (as accel/kvm/kvm-pc-boot.c does for KVM),
- * machine reset, stop/cont and exit. No interrupt controller yet (issue
- * 6): x86_get_pic_interrupt stays NULL and APs wait for a SIPI that
- * nobody sends.
+ * machine reset, stop/cont and exit. The interrupt wiring under TCG:
+ * the GSI lines (pcms->gsi) go to the user-space 8259 pair (ISA IRQ n ->
+ * 8259 input n), whose INT goes to the LAPICs' LINT0, and to the IOAPIC
+ * (ISA IRQ 0 -> pin 2); the 8254 PIT drives ISA IRQ 0 unless the HPET
+ * (at 0xfed00000, as QEMU's pc has one) has taken it in legacy mode.
  */
 #include "qemu/osdep.h"
 #include "qemu/error.h"
 #include "qemu/main-loop.h"
+#include "exec/exec-all.h"
 #include "exec/memory.h"
+#include "hw/intc/i8259.h"
+#include "hw/isa/isa.h"
+#include "hw/timer/hpet.h"
+#include "hw/timer/i8254.h"
 #include "hw/i386/pc-tcg.h"
+#include "hw/intc/apic.h"
+#include "hw/intc/ioapic.h"
 #include "system/runstate.h"
 #include "system/tcg.h"
 #include "target/i386/cpu.h"
@@ -25,6 +34,165 @@ typedef struct PCTcgCpus {
 } PCTcgCpus;
 
 static PCTcgCpus pc_tcg;
+
+/* ---- APIC block (owner: APIC, issue 6): local APICs and the IOAPIC ---- */
+
+static IOAPICState *pc_tcg_ioapic;
+
+/* One local APIC per vCPU, the IOAPIC at 0xfec00000, EOI broadcast. */
+static void pc_tcg_apic_init(void)
+{
+    for (unsigned i = 0; i < pc_tcg.count; i++) {
+        apic_new(pc_tcg.cpu[i], pc_tcg.cpu[i]->apic_id);
+    }
+    apic_mmio_init(get_system_memory());
+    pc_tcg_ioapic = ioapic_new();
+    ioapic_map(pc_tcg_ioapic, get_system_memory(), IOAPIC_DEFAULT_BASE);
+    apic_set_eoi_hook(ioapic_eoi, pc_tcg_ioapic);
+}
+
+static void pc_tcg_apic_reset(void)
+{
+    for (unsigned i = 0; i < pc_tcg.count; i++) {
+        apic_reset(apic_of(pc_tcg.cpu[i]));
+    }
+    if (pc_tcg_ioapic) {
+        ioapic_reset(pc_tcg_ioapic);
+    }
+}
+
+/* pc_tcg_ioapic_irqs: - the IOAPIC's 24 input pins (for the ISA wiring). */
+qemu_irq *pc_tcg_ioapic_irqs(void)
+{
+    return pc_tcg_ioapic ? ioapic_get_irqs(pc_tcg_ioapic) : NULL;
+}
+
+/* ---- end of the APIC block ---- */
+
+/* The user-space interrupt controllers and timers under TCG. */
+typedef struct PCTcgChips {
+    I8259State *pic;
+    I8254State *pit;
+    HPETState *hpet;
+    bool pit_out;               /* the PIT's channel 0 OUT */
+    bool pic_int;               /* the 8259 master's INT level */
+    uint32_t gsi_level;         /* GSI n high */
+} PCTcgChips;
+
+static PCTcgChips pc_tcg_chips;
+
+#define PC_TCG_GSI_COUNT 24     /* the IOAPIC's pins, as under KVM */
+
+/* The 8259 master's INT: to LINT0 of the LAPICs (ExtINT on the BSP). */
+static void pc_tcg_pic_out(void *opaque, int n, int level)
+{
+    pc_tcg_chips.pic_int = level;
+    apic_deliver_pic_intr(level);
+}
+
+/*
+ * GSI n: ISA IRQs 0-15 to the 8259 inputs, and every GSI to the IOAPIC
+ * pin of the same number except ISA IRQ 0, which is pin 2 as the MADT's
+ * interrupt source override says. Levels are kept to replay them into
+ * the IOAPIC, which only exists once the vCPUs do.
+ */
+static void pc_tcg_gsi_set(void *opaque, int n, int level)
+{
+    qemu_irq *ioapic = pc_tcg_ioapic_irqs();
+
+    if (n < 0 || n >= PC_TCG_GSI_COUNT) {
+        return;
+    }
+    if (level) {
+        pc_tcg_chips.gsi_level |= 1u << n;
+    } else {
+        pc_tcg_chips.gsi_level &= ~(1u << n);
+    }
+    /* IR2 of the master is the cascade, not an ISA input. */
+    if (n < ISA_NUM_IRQS && n != 2) {
+        qemu_set_irq(i8259_irq(pc_tcg_chips.pic, n), level);
+    }
+    if (ioapic) {
+        qemu_set_irq(ioapic[n == 0 ? 2 : n], level);
+    }
+}
+
+/* INTA of the 8259, from a vCPU thread that may not hold the BQL. */
+static int pc_tcg_pic_read(void *opaque)
+{
+    bool locked = bql_locked();
+    int vec;
+
+    if (!locked) {
+        bql_lock();
+    }
+    vec = i8259_ack(opaque);
+    if (!locked) {
+        bql_unlock();
+    }
+    return vec;
+}
+
+/* After pc_tcg_apic_init: the chips' current levels into the APICs. */
+static void pc_tcg_chips_attach(void)
+{
+    qemu_irq *ioapic = pc_tcg_ioapic_irqs();
+
+    if (!pc_tcg_chips.pic) {
+        return;
+    }
+    apic_set_pic_hooks(pc_tcg_pic_read, pc_tcg_chips.pic);
+    apic_deliver_pic_intr(pc_tcg_chips.pic_int);
+    for (int n = 0; ioapic && n < PC_TCG_GSI_COUNT; n++) {
+        if (pc_tcg_chips.gsi_level & (1u << n)) {
+            qemu_set_irq(ioapic[n == 0 ? 2 : n], 1);
+        }
+    }
+}
+
+/* PIT channel 0 to ISA IRQ 0, unless the HPET's legacy replacement is on. */
+static void pc_tcg_pit_irq(void *opaque, int n, int level)
+{
+    PCMachineState *pcms = opaque;
+
+    pc_tcg_chips.pit_out = level;
+    if (!pc_tcg_chips.hpet || !hpet_legacy(pc_tcg_chips.hpet)) {
+        qemu_set_irq(pcms->gsi[0], level);
+    }
+}
+
+/* The HPET's legacy replacement went on (PIT off IRQ 0) or off (back on). */
+static void pc_tcg_hpet_legacy(void *opaque, int n, int level)
+{
+    PCMachineState *pcms = opaque;
+
+    qemu_set_irq(pcms->gsi[0], level ? 0 : pc_tcg_chips.pit_out);
+}
+
+static void pc_tcg_chips_reset(void *opaque)
+{
+    i8259_reset(pc_tcg_chips.pic);
+    hpet_reset(pc_tcg_chips.hpet);
+    i8254_reset(pc_tcg_chips.pit);
+}
+
+static void pc_irqchip_tcg_init(PCMachineState *pcms)
+{
+    MemoryRegion *io = get_system_io();
+    Object *owner = OBJECT(pcms);
+
+    pc_tcg_chips.pic = i8259_init(io, owner,
+                                  qemu_allocate_irq(pc_tcg_pic_out, NULL, 0));
+    pcms->gsi = qemu_allocate_irqs(pc_tcg_gsi_set, pcms, PC_TCG_GSI_COUNT);
+    /* QEMU's pc-i440fx has an HPET by default (3 timers, IOAPIC pin 2). */
+    pc_tcg_chips.hpet = hpet_init(get_system_memory(), owner, HPET_BASE,
+                                  pcms->gsi,
+                                  qemu_allocate_irq(pc_tcg_hpet_legacy, pcms, 0));
+    pcms->hpet = true;
+    pc_tcg_chips.pit = i8254_init(io, owner,
+                                  qemu_allocate_irq(pc_tcg_pit_irq, pcms, 0));
+    qemu_register_reset(pc_tcg_chips_reset, NULL);
+}
 
 static uint32_t pc_tcg_seg_flags(const X86BootSegment *s)
 {
@@ -101,6 +269,7 @@ static bool pc_tcg_reset_state(Error **errp)
     for (unsigned i = 0; i < pc_tcg.count; i++) {
         x86_tcg_cpu_reset(pc_tcg.cpu[i]);
     }
+    pc_tcg_apic_reset();    /* APIC block */
     if (!pcms->booted) {
         return true;
     }
@@ -169,6 +338,8 @@ void pc_cpus_tcg_init(PCMachineState *pcms)
         pc_tcg.count = i + 1;
         tcg_cpus_add(&cpu->parent);
     }
+    pc_tcg_apic_init();     /* APIC block */
+    pc_tcg_chips_attach();
     if (pcms->booted) {
         if (!pc_boot_apply_plan(pcms, &err)) {
             pc_tcg_fatal(err);
@@ -201,8 +372,18 @@ static bool pc_tcg_accel_info(X86AccelInfo *info)
     return true;
 }
 
+static bool pc_irqchip_tcg_try(PCMachineState *pcms)
+{
+    if (!tcg_enabled()) {
+        return false;
+    }
+    pc_irqchip_tcg_init(pcms);
+    return true;
+}
+
 static void __attribute__((constructor)) pc_cpus_tcg_register(void)
 {
+    pc_irqchip_tcg_hook = pc_irqchip_tcg_try;
     pc_cpus_tcg_hook = pc_cpus_tcg_try;
     pc_tcg_accel_info_hook = pc_tcg_accel_info;
 }

@@ -22,6 +22,7 @@
 
 bool (*pc_cpus_tcg_hook)(PCMachineState *pcms);
 bool (*pc_tcg_accel_info_hook)(X86AccelInfo *info);
+bool (*pc_irqchip_tcg_hook)(PCMachineState *pcms);
 
 #if CONFIG_KVM
 
@@ -49,6 +50,9 @@ void pc_irqchip_init(PCMachineState *pcms)
     Error *err = NULL;
 
     if (!s) {
+        if (pc_irqchip_tcg_hook) {
+            pc_irqchip_tcg_hook(pcms);
+        }
         return;
     }
     if (!kvm_irqchip_create(s, &err) || !kvm_pit_create(s, &err)) {
@@ -229,6 +233,9 @@ void pc_cpus_init(PCMachineState *pcms)
 
 void pc_irqchip_init(PCMachineState *pcms)
 {
+    if (pc_irqchip_tcg_hook) {
+        pc_irqchip_tcg_hook(pcms);
+    }
 }
 
 void pc_cpus_init(PCMachineState *pcms)

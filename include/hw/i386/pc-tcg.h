@@ -7,6 +7,7 @@
 #define HW_I386_PC_TCG_H
 
 #include "hw/i386/pc.h"
+#include "hw/irq.h"
 #include "target/i386/cpu.h"
 
 /*
@@ -16,6 +17,11 @@
  * tests) do not need libtcg.
  */
 extern bool (*pc_cpus_tcg_hook)(PCMachineState *pcms);
+/*
+ * Likewise, from pc_irqchip_init: true if TCG is the accelerator and it
+ * has created the user-space interrupt controllers, timers and pcms->gsi.
+ */
+extern bool (*pc_irqchip_tcg_hook)(PCMachineState *pcms);
 /* Likewise: fill info with what TCG implements if TCG is the accelerator. */
 extern bool (*pc_tcg_accel_info_hook)(X86AccelInfo *info);
 
@@ -33,5 +39,11 @@ void pc_cpus_tcg_init(PCMachineState *pcms);
  */
 struct CPUX86State;
 void pc_tcg_put_boot_state(struct CPUX86State *env, const X86BootCpuState *st);
+
+/*
+ * pc_tcg_ioapic_irqs: - the IOAPIC's 24 input pins under TCG (APIC,
+ * issue 6): ISA IRQ n goes to pin n, IRQ0 to pin 2. NULL before init.
+ */
+qemu_irq *pc_tcg_ioapic_irqs(void);
 
 #endif

@@ -40,6 +40,7 @@ typedef struct PCMachineState {
     X86BootPlan plan;
     GPtrArray *images;           /* PCBootImage: initrd or modules */
     bool booted;                 /* the plan was built */
+    bool hpet;                   /* an HPET at 0xfed00000 (TCG only, issue 6) */
 
     struct PCCpus *cpus;         /* the vCPUs (pc-cpus.c) */
 } PCMachineState;
