@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # TCG benchmark: the CPU-bound workloads of tests/guest/kernels/bench.c
 # (int: integer mixing loop; memcpy: copies through 4 KiB pages; interp: a
-# bytecode interpreter) each run under Keel -accel tcg and QEMU -accel tcg
-# with the same options, --runs times each, one run at a time; prints per
-# workload "name keel_s qemu_s ratio(qemu/keel)", the median wall-clock
-# time from process start to exit.  A run counts only if it exits with
-# status 33 (isa-debug-exit PASS) and prints the same checksum under both.
+# bytecode interpreter; sse: a vectorised float/integer SIMD loop; fp:
+# scalar double math, both SSE2 code from bench-fp.c) each run under Keel
+# -accel tcg and QEMU -accel tcg with the same options, --runs times each,
+# one run at a time; prints per workload "name keel_s qemu_s
+# ratio(qemu/keel)", the median wall-clock time from process start to
+# exit.  A run counts only if it exits with status 33 (isa-debug-exit
+# PASS) and prints the same checksum under both.
 #
 # Usage: bench/tcg.sh [--build DIR] [--keel BIN] [--qemu BIN] [--runs N]
 #                     [--timeout S] [WORKLOAD...]
@@ -42,7 +44,7 @@ while [ "$#" -gt 0 ]; do
     esac
     shift
 done
-[ "${#workloads[@]}" -gt 0 ] || workloads=(int memcpy interp)
+[ "${#workloads[@]}" -gt 0 ] || workloads=(int memcpy interp sse fp)
 [[ $runs =~ ^[1-9][0-9]*$ ]] || die "--runs: not a positive number: $runs"
 keel=${keel:-$build/qemu-system-x86_64}
 kernel=$build/tests/guest/bench.elf

@@ -5,12 +5,11 @@ status under QEMU 7.2 -accel tcg -cpu qemu64, the oracle) runs under Keel
 -accel tcg with the same options; stdout must be byte-identical and the
 exit status equal; a mismatch prints the first 40 lines of a unified diff.
 
-- Runs that need an interrupt controller or timer (pit, smp, smp4, and
-  ports for its LAPIC/IOAPIC lines: issue 6) are expected to differ: they
-  still run, reported as TAP "TODO" with the reason, so a fix shows up as
-  an unexpected pass.
-- cpuid: Keel's TCG advertises only what it implements (no x87/SSE until
-  issue 6), so its CPUID flags differ from QEMU's recording. We compare the
+- Runs in EXPECTED_TO_DIFFER (features still missing, each with the
+  reason) still run, with a short timeout, reported as TAP "TODO", so a
+  fix shows up as an unexpected pass.
+- cpuid: Keel's TCG advertises only what it implements (no SVM), so its
+  CPUID flags differ from QEMU's recording there. We compare the
   output with the feature-flag values of MASKED_CPUID_FLAGS replaced by
   "?" in both files (vendor, leaves, family/model, brand and every other
   flag must agree); expected/cpuid.out itself stays QEMU's recording.
@@ -81,25 +80,32 @@ RUNS = [
     ("random", "random.elf", ["-no-reboot"]),
     ("random-2", "random.elf", ["-no-reboot", "-append",
                                   "first=500 count=2000 clean=1"]),
+    # Issue 6: x87 and SSE (sse4: a second -cpu adds SSSE3..SSE4.2, POPCNT).
+    ("x87", "x87.elf", ["-no-reboot"]),
+    ("sse", "sse.elf", ["-no-reboot"]),
+    ("sse4", "sse.elf", ["-no-reboot", "-cpu",
+                         "qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt"]),
+    # Issue 6: interrupt controllers and timers; SMP with LOCK XADD.
+    ("irq", "irq.elf", ["-no-reboot"]),
+    ("smpcount", "smpcount.elf", ["-no-reboot", "-smp", "2"]),
+    ("smpcount4", "smpcount.elf", ["-no-reboot", "-smp", "4"]),
+    # Issue 6: a C program built with -O2 -msse4.2, run at CPL 3.
+    ("userc", "userc.elf", ["-no-reboot", "-cpu",
+                            "qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt"]),
 ]
 
 NEW_KERNELS = {"alu", "alu-bcd", "strings", "smc", "syscall", "exceptions",
-               "paging", "random", "random-2"}
+               "paging", "random", "random-2", "x87", "sse", "sse4", "irq",
+               "smpcount", "smpcount4", "userc"}
 
 # Runs known to differ under Keel's TCG, and why (TAP TODO).
 EXPECTED_TO_DIFFER = {
-    "ports": "reads LAPIC and IOAPIC registers: no interrupt controller models "
-             "under TCG yet (issue 6)",
-    "pit": "needs the PIT and PIC interrupt delivery under TCG (issue 6)",
-    "smp": "starting APs needs LAPIC INIT/SIPI under TCG (issue 6)",
-    "smp4": "starting APs needs LAPIC INIT/SIPI under TCG (issue 6)",
 }
 
-# cpuid: the flags Keel's TCG reports differently from QEMU 7.2 until
-# issue 6 (x87/MMX/FXSR/SSE/SSE2/SSE3 not implemented, SVM not implemented;
-# /tmp/x86-status/bugs-for-kernels.txt from the CPU engineer); their values
-# are masked on both sides, every other line and flag must agree.
-MASKED_CPUID_FLAGS = ["fpu", "mmx", "fxsr", "sse", "sse2", "sse3", "svm"]
+# cpuid: the flags Keel's TCG reports differently from QEMU 7.2: SVM is not
+# implemented (x87/MMX/FXSR/SSE/SSE2/SSE3 are since issue 6 and agree);
+# masked on both sides, every other line and flag must agree.
+MASKED_CPUID_FLAGS = ["svm"]
 
 # The new kernels under Keel -accel kvm: the timeout where the run is known
 # to be fast and to print the recording on this host's PVM KVM
@@ -115,12 +121,21 @@ KVM_RUNS = {
     "paging": "legacy (non-long-mode) paging raises #GP under this host's "
               "PVM KVM",
     "random-2": "as random",
+    "x87": "x87 in ring 0 fails on this host's PVM KVM",
+    "sse": "SSE in ring 0 fails on this host's PVM KVM",
+    "sse4": "SSE in ring 0 fails on this host's PVM KVM",
+    "userc": 30,
+    "smpcount": 30,
+    "smpcount4": 30,
+    "irq": "KVM's in-kernel IOAPIC reports version 0x11 (QEMU's TCG model "
+           "0x20), and Keel's KVM pc board has no HPET yet",
     "random": "PVM runs CPL 3 natively with the host's CR0 (EM ignored: x87 "
               "executes) and INT n raises #UD, so outcomes differ",
 }
 
 TIMEOUT = 60
-TODO_TIMEOUT = 20
+# Expected-to-differ runs: a hang must not cost CI more than this.
+TODO_TIMEOUT = 5
 
 
 def common(accel):

@@ -67,6 +67,17 @@ runs=(
     "paging|paging.elf|-no-reboot"
     "random|random.elf|-no-reboot"
     "random-2|random.elf|-no-reboot -append first=500 count=2000 clean=1"
+    # Issue 6: x87, SSE (qemu64 has SSE3 at most; sse4 adds SSSE3..SSE4.2
+    # and POPCNT with a second -cpu, which replaces the first).
+    "x87|x87.elf|-no-reboot"
+    "sse|sse.elf|-no-reboot"
+    "sse4|sse.elf|-no-reboot -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt"
+    # Issue 6: interrupt controllers and timers, SMP with LOCK XADD.
+    "irq|irq.elf|-no-reboot"
+    "smpcount|smpcount.elf|-no-reboot -smp 2"
+    "smpcount4|smpcount.elf|-no-reboot -smp 4"
+    # Issue 6: a C program built with -O2 -msse4.2, run at CPL 3.
+    "userc|userc.elf|-no-reboot -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt"
 )
 
 cd "$kdir" || { echo "record-expected: no kernel dir $kdir (build first)" >&2; exit 1; }

@@ -58,11 +58,13 @@ static void test_cpuid_qemu64(void)
     e = x86_cpuid_find(t, 1, 0);
     g_assert_nonnull(e);
     g_assert_cmphex(e->eax, ==, X86_CPUID_VERSION_QEMU64);
-    /* No x87, MMX, FXSR, SSE, SSE2 until issue 6. */
-    g_assert_cmphex(e->edx & 0x07800001, ==, 0);
+    /* x87 and FXSR (issue 6, X87); MMX/SSE/SSE2 are SSE's to add. */
+    g_assert_cmphex(e->edx & 0x01000001, ==, 0x01000001);
     /* tsc msr pae cx8 apic sep cmov pat clflush are there. */
     g_assert_cmphex(e->edx & 0x0009a970, ==, 0x0009a970);
-    g_assert_cmphex(e->ecx & CPUID_EXT_SSE3, ==, 0);
+    /* mmx sse sse2, sse3 (issue 6, SSE) */
+    g_assert_cmphex(e->edx & 0x06800000, ==, 0x06800000);
+    g_assert_cmphex(e->ecx & CPUID_EXT_SSE3, ==, CPUID_EXT_SSE3);
     g_assert_cmphex(e->ecx & CPUID_EXT_CX16, ==, CPUID_EXT_CX16);
     g_assert_cmphex(e->ecx & CPUID_EXT_HYPERVISOR, ==, CPUID_EXT_HYPERVISOR);
 
@@ -70,7 +72,7 @@ static void test_cpuid_qemu64(void)
     g_assert_nonnull(e);
     g_assert_cmphex(e->edx & (CPUID_EXT2_LM | CPUID_EXT2_NX | CPUID_EXT2_SYSCALL), ==,
                     CPUID_EXT2_LM | CPUID_EXT2_NX | CPUID_EXT2_SYSCALL);
-    g_assert_cmphex(e->edx & 0x01800001, ==, 0);        /* fpu mmx fxsr aliases */
+    g_assert_cmphex(e->edx & 0x01000001, ==, 0x01000001); /* fpu fxsr aliases */
     g_assert_cmphex(e->ecx & CPUID_EXT3_SVM, ==, 0);
     g_assert_cmphex(e->ecx & CPUID_EXT3_LAHF_LM, ==, CPUID_EXT3_LAHF_LM);
     g_free(t);
@@ -105,10 +107,11 @@ static void test_cpuid_max(void)
     g_assert_true(x86_tcg_cpu_config(&cfg, "max", &error_abort));
     g_assert_cmpstr(cfg.model_id, ==, "QEMU TCG CPU version 2.5+");
     g_assert_cmpuint(cfg.family, ==, 15);
-    g_assert_cmphex(cfg.features[FEAT_1_EDX] & 0x07800001, ==, 0);
+    g_assert_cmphex(cfg.features[FEAT_1_EDX] & 0x01000001, ==, 0x01000001); /* fpu fxsr */
     g_assert_cmphex(cfg.features[FEAT_1_ECX] & (CPUID_EXT_POPCNT | CPUID_EXT_CX16), ==,
                     CPUID_EXT_POPCNT | CPUID_EXT_CX16);
-    g_assert_cmphex(cfg.features[FEAT_1_ECX] & (CPUID_EXT_AVX | CPUID_EXT_XSAVE), ==, 0);
+    g_assert_cmphex(cfg.features[FEAT_1_ECX] & (CPUID_EXT_AVX | CPUID_EXT_XSAVE), ==,
+                    CPUID_EXT_XSAVE);     /* (X87, issue 6) xsave */
     g_assert_cmphex(cfg.features[FEAT_8000_0001_EDX] & CPUID_EXT2_LM, ==, CPUID_EXT2_LM);
     g_assert_cmphex(cfg.features[FEAT_7_0_EBX], ==, 0);
 }

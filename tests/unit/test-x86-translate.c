@@ -391,8 +391,8 @@ static void test_x87_stub(void)
     XTMachine m;
 
     t_init64(&m);
-    /* No x87 arithmetic yet: fld st0 is #UD; with CR0.TS it is #NM; wait is a NOP */
-    t_run_excp(&m, CODE(0x9b, 0xd9, 0xc0, 0xf4), 6, 1);
+    /* A reserved x87 encoding (D9 D1) is #UD; with CR0.TS any escape is #NM; wait is a NOP */
+    t_run_excp(&m, CODE(0x9b, 0xd9, 0xd1, 0xf4), 6, 1);
     m.env->cr[0] |= CR0_TS_MASK | CR0_MP_MASK;
     x86_update_hflags(m.env);
     t_run_excp(&m, CODE(0x90, 0xd9, 0xc0, 0xf4), 7, 1);

@@ -13,6 +13,9 @@
 #include "target/i386/tcg/tcg-cpu.h"
 
 int (*x86_get_pic_interrupt)(CPUX86State *env);
+int (*x86_apic_get_cr8)(CPUX86State *env);
+bool (*x86_apic_set_cr8)(CPUX86State *env, unsigned cr8);
+void (*x86_apic_base_written)(CPUX86State *env, uint64_t old);
 
 /* Exceptions that push an error code. */
 static bool deliver_has_error_code(int intno)
@@ -373,11 +376,21 @@ void x86_cpu_do_interrupt(CPUState *cs)
 static void deliver_init(CPUState *cs)
 {
     X86TCGCPU *cpu = env_x86cpu(cs->env_ptr);
+    /* A SIPI sent after the INIT, before this vCPU ran, must survive the reset. */
+    uint32_t sipi = __atomic_load_n(&cs->interrupt_request, __ATOMIC_SEQ_CST) &
+                    CPU_INTERRUPT_SIPI;
+    uint32_t sipi_vector = cpu->env.sipi_vector;
 
     x86_tcg_cpu_reset(cpu);
+    if (sipi) {
+        cpu->env.sipi_vector = sipi_vector;
+        cpu_interrupt(cs, CPU_INTERRUPT_SIPI);
+    }
     if (!cpu->is_bsp) {
         cpu->env.mp_state = X86_MP_STATE_INIT_RECEIVED;
         cs->halted = true;
+        /* Leave cpu_exec now: no TB may run while waiting for the SIPI. */
+        cs->exception_index = EXCP_HALTED;
     }
 }
 

@@ -113,4 +113,34 @@ DEF_HELPER_2(rdrand, tl, env, i32)                   /* operand size in bytes */
 /* CLFLUSH m8: the checks of a byte load at the linear address, no access. */
 DEF_HELPER_2(clflush, void, env, tl)
 
+/* ---- SSE (sse_helper.c): one MMX/SSE insn on the host, see sse-stub.h ---- */
+DEF_HELPER_5(sse_exec, i64, env, i64, i32, i64, i64)  /* stub, info, memory lo, hi */
+DEF_HELPER_2(sse_check_align16, void, env, tl)        /* #GP(0) unless 16-byte aligned */
+DEF_HELPER_1(sse_emms, void, env)
+DEF_HELPER_1(sse_mmx_enter, void, env)                /* TOP = 0, all tags valid */
+DEF_HELPER_3(sse_maskmov, void, env, tl, i32)        /* [a0], info: data, mask, mmx */
+
+/* ---- fpu_helper.c (X87): x87, FXSAVE/XSAVE images, MXCSR, XCR0 ---- */
+/* Waiting x87 insns: #MF (CR0.NE) / FERR for a pending unmasked exception. */
+DEF_HELPER_1(fwait, void, env)
+/* Register form (b - 0xd8) * 64 + (modrm - 0xc0); eflags in (FCMOV) / out (FCOMI). */
+DEF_HELPER_3(fpu_reg, tl, env, i32, tl)
+/* Memory form at a0: (b - 0xd8) * 8 + ModRM.reg (loads, stores, arithmetic). */
+DEF_HELPER_3(fpu_mem, void, env, tl, i32)
+DEF_HELPER_1(fninit, void, env)
+DEF_HELPER_1(fnclex, void, env)
+DEF_HELPER_1(fnstsw, tl, env)
+DEF_HELPER_3(fnstenv, void, env, tl, i32)           /* a0, data32 */
+DEF_HELPER_3(fldenv, void, env, tl, i32)
+DEF_HELPER_3(fnsave, void, env, tl, i32)
+DEF_HELPER_3(frstor, void, env, tl, i32)
+DEF_HELPER_3(fxsave, void, env, tl, i32)            /* a0, REX.W */
+DEF_HELPER_3(fxrstor, void, env, tl, i32)
+DEF_HELPER_3(xsave, void, env, tl, i32)
+DEF_HELPER_3(xrstor, void, env, tl, i32)
+DEF_HELPER_1(stmxcsr, tl, env)
+DEF_HELPER_2(ldmxcsr, void, env, i32)
+DEF_HELPER_2(xgetbv, i64, env, i32)                 /* ECX */
+DEF_HELPER_3(xsetbv, void, env, i32, i64)
+
 #endif

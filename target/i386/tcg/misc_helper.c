@@ -39,6 +39,13 @@ void helper_cpuid(CPUX86State *env)
     env->regs[R_EBX] = e ? e->ebx : 0;
     env->regs[R_ECX] = e ? e->ecx : 0;
     env->regs[R_EDX] = e ? e->edx : 0;
+    /* (X87) OSXSAVE mirrors CR4.OSXSAVE where XSAVE is offered. */
+    if (fn == 1 && (env->regs[R_ECX] & CPUID_EXT_XSAVE)) {
+        env->regs[R_ECX] &= ~(uint64_t)(1u << 27);
+        if (env->cr[4] & CR4_OSXSAVE_MASK) {
+            env->regs[R_ECX] |= 1u << 27;
+        }
+    }
 }
 
 /* ---- TSC ---- */
@@ -266,6 +273,7 @@ static bool misc_mtrr_type_valid(unsigned t)
 static bool misc_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val)
 {
     uint64_t phys_rsvd = ~((1ULL << x86_phys_bits(env)) - 1);
+    uint64_t old_apic_base;
 
     switch (msr) {
     case MSR_IA32_TSC:
@@ -276,8 +284,12 @@ static bool misc_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val)
         if (val & (0x6ffULL | phys_rsvd)) {
             return false;
         }
+        old_apic_base = env->apic_base;
         env->apic_base = (val & ~MSR_IA32_APICBASE_BSP) |
                          (env->apic_base & MSR_IA32_APICBASE_BSP);
+        if (x86_apic_base_written) {
+            x86_apic_base_written(env, old_apic_base);
+        }
         return true;
     case MSR_IA32_FEATURE_CONTROL:
     case MSR_IA32_UCODE_REV:
@@ -417,8 +429,12 @@ uint64_t helper_read_crN(CPUX86State *env, uint32_t reg)
     switch (reg) {
     case 0: case 2: case 3: case 4:
         return env->cr[reg];
-    case 8:
-        return env->cr8;
+    case 8: {
+        /* CR8 is the local APIC's TPR[7:4] when there is one. */
+        int tpr = x86_apic_get_cr8 ? x86_apic_get_cr8(env) : -1;
+
+        return tpr >= 0 ? (uint64_t)tpr : env->cr8;
+    }
     default:
         raise_exception_ra(env, EXCP06_ILLOP, GETPC());
     }
@@ -447,6 +463,9 @@ void helper_write_crN(CPUX86State *env, uint32_t reg, uint64_t val)
             raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
         }
         env->cr8 = val;
+        if (x86_apic_set_cr8) {
+            x86_apic_set_cr8(env, val);
+        }
         break;
     default:
         raise_exception_ra(env, EXCP06_ILLOP, ra);

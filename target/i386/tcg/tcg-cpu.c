@@ -22,16 +22,20 @@ static const uint32_t x86_tcg_features[FEATURE_WORDS] = {
      * de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36
      * clflush
      */
-    [FEAT_1_EDX] = 0x000bfbfc,
+    [FEAT_1_EDX] = 0x000bfbfc | 0x01000001 /* (X87, issue 6) fpu fxsr */
+                   | 0x06800000 /* (SSE, issue 6) mmx sse sse2 */,
     /* cx16 movbe popcnt hypervisor */
-    [FEAT_1_ECX] = 0x80c02000,
+    [FEAT_1_ECX] = 0x80c02000 | 0x00180201 /* (SSE, issue 6) sse3 ssse3 sse4.1 sse4.2 */
+                   | 0x04000000 /* (X87, issue 6) xsave */,
     /*
      * syscall nx rdtscp lm, and the leaf-1 bits AMD repeats here
      * (CPUID_EXT2_AMD_ALIASES of the set above).
      */
-    [FEAT_8000_0001_EDX] = 0x2813fbfc,
+    [FEAT_8000_0001_EDX] = 0x2813fbfc | 0x00800000 /* (SSE, issue 6) mmx alias */,
     /* lahf_lm cmp_legacy abm(lzcnt) */
     [FEAT_8000_0001_ECX] = 0x00000023,
+    /* (X87, issue 6) XSAVE components: x87, SSE (fpu_helper.c) */
+    [FEAT_XSAVE_XCR0_LO] = 0x00000003,
 };
 
 /*

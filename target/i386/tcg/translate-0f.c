@@ -178,6 +178,10 @@ static void sys_group_0f01_reg(DisasContext *s, int modrm)
         tcg_gen_ld_i64(cpu_seg_base[R_GS], tcg_env, offsetof(CPUX86State, kernelgsbase));
         tcg_gen_st_i64(s->T0, tcg_env, offsetof(CPUX86State, kernelgsbase));
         return;
+    case 0xd0: /* XGETBV */
+    case 0xd1: /* XSETBV */
+        disas_fpu_xcr(s, modrm == 0xd1);
+        return;
     case 0xf9: /* RDTSCP (CR4.TSD is checked by the helper) */
         if (!(s->cpuid_ext2_features & SYS_CPUID_EXT2_RDTSCP)) {
             gen_illegal_opcode(s);
@@ -348,7 +352,7 @@ static void sys_hint_nop(DisasContext *s, int b)
     gen_nop_modrm(s->env, s, modrm);
 }
 
-/* 0F AE: fences and CLFLUSH; the FXSAVE/XSAVE family waits for issue 6. */
+/* 0F AE: fences, CLFLUSH, and the FXSAVE/XSAVE family (translate-fpu.c). */
 static void sys_group_0fae(DisasContext *s)
 {
     int modrm = x86_ldub_code(s->env, s);
@@ -374,6 +378,8 @@ static void sys_group_0fae(DisasContext *s)
         default:
             break;
         }
+    } else if (!reg_form && disas_fpu_0fae_mem(s, modrm)) {
+        return;
     } else if (!reg_form && op == 7 && !(s->prefix & (PREFIX_REPZ | PREFIX_REPNZ))) {
         /*
          * CLFLUSH / CLFLUSHOPT (66): no cache to flush, but the address is

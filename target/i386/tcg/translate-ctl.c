@@ -187,108 +187,7 @@ static void gen_ff_group(CPUX86State *env, DisasContext *s, int modrm)
 
 /* ---- misc ---- */
 
-/* The x87 status word as FNSTSW stores it: TOP in bits 11-13. */
-static void gen_fnstsw_value(DisasContext *s, TCGv t)
-{
-    tcg_gen_ld16u_i64(t, tcg_env, offsetof(CPUX86State, fpus));
-    tcg_gen_andi_i64(t, t, ~0x3800);
-    tcg_gen_ld32u_i64(s->tmp0, tcg_env, offsetof(CPUX86State, fpstt));
-    tcg_gen_andi_i64(s->tmp0, s->tmp0, 7);
-    tcg_gen_shli_i64(s->tmp0, s->tmp0, 11);
-    tcg_gen_or_i64(t, t, s->tmp0);
-}
-
-/*
- * The x87 control instructions that need no arithmetic, so that code
- * probing for an FPU (Linux's early boot: FNINIT; FNSTSW; FNSTCW) gets
- * through: FNINIT, FNCLEX, FNOP, FNSTCW, FLDCW, FNSTSW m16 / AX. Returns
- * false for everything else.
- */
-static bool gen_x87_control(CPUX86State *env, DisasContext *s, int b, int modrm)
-{
-    int op = (modrm >> 3) & 7;
-
-    if (((modrm >> 6) & 3) == 3) {
-        if (b == 0xdb && modrm == 0xe3) {           /* FNINIT */
-            tcg_gen_st16_i64(tcg_constant_i64(0x37f), tcg_env, offsetof(CPUX86State, fpuc));
-            tcg_gen_st16_i64(tcg_constant_i64(0), tcg_env, offsetof(CPUX86State, fpus));
-            tcg_gen_st_i32(tcg_constant_i32(0), tcg_env, offsetof(CPUX86State, fpstt));
-            for (int i = 0; i < 8; i++) {
-                tcg_gen_st8_i64(tcg_constant_i64(1), tcg_env,
-                                offsetof(CPUX86State, fptags) + i);
-            }
-            return true;
-        }
-        if (b == 0xdb && modrm == 0xe2) {           /* FNCLEX */
-            tcg_gen_ld16u_i64(s->T0, tcg_env, offsetof(CPUX86State, fpus));
-            tcg_gen_andi_i64(s->T0, s->T0, 0x7f00);
-            tcg_gen_st16_i64(s->T0, tcg_env, offsetof(CPUX86State, fpus));
-            return true;
-        }
-        if (b == 0xd9 && modrm == 0xd0) {           /* FNOP */
-            return true;
-        }
-        if (b == 0xdf && modrm == 0xe0) {           /* FNSTSW AX */
-            gen_fnstsw_value(s, s->T0);
-            gen_op_mov_reg_v(s, MO_16, R_EAX, s->T0);
-            return true;
-        }
-        return false;
-    }
-    if (b == 0xd9 && op == 7) {                     /* FNSTCW m16 */
-        gen_lea_modrm(env, s, modrm);
-        tcg_gen_ld16u_i64(s->T0, tcg_env, offsetof(CPUX86State, fpuc));
-        gen_op_st_v(s, MO_16, s->T0, s->A0);
-        return true;
-    }
-    if (b == 0xd9 && op == 5) {                     /* FLDCW m16 */
-        gen_lea_modrm(env, s, modrm);
-        gen_op_ld_v(s, MO_16, s->T0, s->A0);
-        tcg_gen_st16_i64(s->T0, tcg_env, offsetof(CPUX86State, fpuc));
-        return true;
-    }
-    if (b == 0xdd && op == 7) {                     /* FNSTSW m16 */
-        gen_lea_modrm(env, s, modrm);
-        gen_fnstsw_value(s, s->T0);
-        gen_op_st_v(s, MO_16, s->T0, s->A0);
-        return true;
-    }
-    return false;
-}
-
-/* D8-DF and 9B: the x87 (issue 6 implements the arithmetic). */
-static void gen_x87_stub(CPUX86State *env, DisasContext *s, int b)
-{
-    int modrm;
-
-    if (b == 0x9b) {
-        /*
-         * WAIT: #NM when CR0.MP and CR0.TS are both set; otherwise it
-         * only checks for pending x87 exceptions, and nothing here ever
-         * sets one (no x87 arithmetic yet).
-         */
-        if ((s->flags & (HF_MP_MASK | HF_TS_MASK)) == (HF_MP_MASK | HF_TS_MASK)) {
-            gen_exception(s, EXCP07_PREX);
-        }
-        return;
-    }
-    /*
-     * x87 escape: #NM if CR0.EM or CR0.TS says so (SDM 2.5); the control
-     * instructions above; #UD for the rest until issue 6 implements the
-     * x87. The ModRM bytes are consumed so that the logged length is right.
-     */
-    modrm = x86_ldub_code(env, s);
-    if (s->flags & (HF_EM_MASK | HF_TS_MASK)) {
-        gen_nop_modrm(env, s, modrm);
-        gen_exception(s, EXCP07_PREX);
-        return;
-    }
-    if (gen_x87_control(env, s, b, modrm)) {
-        return;
-    }
-    gen_nop_modrm(env, s, modrm);
-    gen_illegal_opcode(s);
-}
+/* (the x87 escapes D8-DF and WAIT are translate-fpu.c's) */
 
 static void gen_xlat(DisasContext *s)
 {
@@ -551,7 +450,7 @@ bool disas_insn_ctl(DisasContext *s, CPUState *cpu, int b)
         return true;
     case 0x9b:
     case 0xd8 ... 0xdf:
-        gen_x87_stub(env, s, b);
+        disas_insn_fpu(s, b);
         return true;
     case 0xa0 ... 0xa3:
         gen_mov_moffs(env, s, b);

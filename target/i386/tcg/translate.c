@@ -8,6 +8,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "target/i386/tcg/translate-sse.h"
 #include "target/i386/tcg/translate.h"
 
 TCGv cpu_regs[CPU_NB_REGS];
@@ -849,7 +850,8 @@ static void x86_disas_insn(DisasContext *s, CPUState *cpu)
             return;
         }
     }
-    if (disas_insn_alu(s, cpu, b) || disas_insn_ctl(s, cpu, b) ||
+    if (disas_insn_sse(s, cpu, b) ||
+        disas_insn_alu(s, cpu, b) || disas_insn_ctl(s, cpu, b) ||
         disas_insn_sysinsn(s, cpu, b)) {
         return;
     }

@@ -361,4 +361,13 @@ bool disas_insn_alu(DisasContext *s, CPUState *cpu, int b);
 /* Control flow, stack, moves and the rest (translate-ctl.c). */
 bool disas_insn_ctl(DisasContext *s, CPUState *cpu, int b);
 
+/* ---- the x87 and its state instructions (translate-fpu.c) ---- */
+
+/* D8-DF and 9B (WAIT). */
+void disas_insn_fpu(DisasContext *s, int b);
+/* 0F AE memory forms /0-/6 (FXSAVE..XSAVEOPT); false: not one of them. */
+bool disas_fpu_0fae_mem(DisasContext *s, int modrm);
+/* 0F 01 D0 (XGETBV, set false) / D1 (XSETBV, set true). */
+void disas_fpu_xcr(DisasContext *s, bool set);
+
 #endif

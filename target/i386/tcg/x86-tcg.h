@@ -327,4 +327,15 @@ void x86_disas_log(FILE *f, CPUState *cs, uint64_t pc, size_t len);
 void x86_cpu_do_unaligned_access(CPUState *cs, uint64_t addr, MMUAccessType access_type,
                                  int mmu_idx, uintptr_t retaddr) __attribute__((noreturn));
 
+/*
+ * ---- additions (APIC, issue 6) ----
+ * The local APIC behind CR8 (set by the board with the APIC model; NULL:
+ * none, CR8 is a plain register). get: the TPR's bits 7:4, or -1 for no
+ * APIC on this vCPU; set: false if this vCPU has no APIC.
+ */
+extern int (*x86_apic_get_cr8)(CPUX86State *env);
+extern bool (*x86_apic_set_cr8)(CPUX86State *env, unsigned cr8);
+/* After a WRMSR to IA32_APIC_BASE (old: the value before); NULL: none. */
+extern void (*x86_apic_base_written)(CPUX86State *env, uint64_t old);
+
 #endif

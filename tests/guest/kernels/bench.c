@@ -1,7 +1,8 @@
 /*
  * bench: CPU-bound workloads for bench/tcg.sh, picked by the command line
- * ("-append int|memcpy|interp"): an integer mixing loop, memory copies
- * through 4 KiB pages, and a small bytecode interpreter (branchy dispatch).
+ * ("-append int|memcpy|interp|sse|fp"): an integer mixing loop, memory
+ * copies through 4 KiB pages, a small bytecode interpreter (branchy
+ * dispatch), and bench-fp.c's SIMD loop and scalar double math.
  * Each prints its checksum (the emulators must agree) and exits PASS (33).
  * Sized for ~1-3 s under QEMU 7.2's TCG; not a test (no expected file).
  */
@@ -111,6 +112,20 @@ static int has_word(const char *s, const char *w)
     return 0;
 }
 
+/* bench-fp.c (built with SSE) */
+uint64_t bench_work_sse(void);
+uint64_t bench_work_fp(void);
+
+static void sse_enable(void)
+{
+    uint64_t cr0, cr4;
+
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    __asm__ volatile("mov %0, %%cr0" : : "r"((cr0 & ~(1ul << 2 | 1ul << 3)) | 1ul << 1 | 1ul << 5));
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | 1ul << 9 | 1ul << 10));
+}
+
 int kmain(uint32_t magic, struct mb_info *mbi)
 {
     const char *cmd = (mbi->flags & MB_INFO_CMDLINE) ? (const char *)(uint64_t)mbi->cmdline : "";
@@ -119,6 +134,14 @@ int kmain(uint32_t magic, struct mb_info *mbi)
     if (has_word(cmd, "memcpy")) {
         r = work_memcpy();
         printf("bench memcpy: %lx\n", r);
+    } else if (has_word(cmd, "sse")) {
+        sse_enable();
+        r = bench_work_sse();
+        printf("bench sse: %lx\n", r);
+    } else if (has_word(cmd, "fp")) {
+        sse_enable();
+        r = bench_work_fp();
+        printf("bench fp: %lx\n", r);
     } else if (has_word(cmd, "interp")) {
         r = work_interp();
         printf("bench interp: %lx\n", r);
