@@ -392,32 +392,6 @@ static void wait_power_button(uint16_t evt)
     printf("pwrbtn: pressed, sts now %x\n", inw(evt) & PM1_STS_PWRBTN);
 }
 
-static int cmdline_has(struct mb_info *mbi, const char *word)
-{
-    const char *s;
-    size_t n = 0;
-
-    if (!(mbi->flags & MB_INFO_CMDLINE)) {
-        return 0;
-    }
-    while (word[n]) {
-        n++;
-    }
-    /* "<kernel path> <append>": look at the words after the first. */
-    for (s = (const char *)(uint64_t)mbi->cmdline; *s;) {
-        while (*s && *s != ' ') {
-            s++;
-        }
-        while (*s == ' ') {
-            s++;
-        }
-        if (!memcmp(s, word, n) && (s[n] == 0 || s[n] == ' ')) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 int kmain(uint32_t magic, struct mb_info *mbi)
 {
     uint64_t addrs[MAX_TABLES];
@@ -445,7 +419,7 @@ int kmain(uint32_t magic, struct mb_info *mbi)
     check_madt(madt);
     cnt = check_fadt(fadt, &slp_typ);
     check_pm_timer(rd32((const uint8_t *)fadt + 76));
-    if (cmdline_has(mbi, "pwrbtn")) {
+    if (mb_cmdline_has(mbi, "pwrbtn")) {
         wait_power_button(rd32((const uint8_t *)fadt + 56));
     }
     if (failures || slp_typ < 0 || !cnt) {

@@ -116,16 +116,6 @@ static int has_word(const char *s, const char *w)
 uint64_t bench_work_sse(void);
 uint64_t bench_work_fp(void);
 
-static void sse_enable(void)
-{
-    uint64_t cr0, cr4;
-
-    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-    __asm__ volatile("mov %0, %%cr0" : : "r"((cr0 & ~(1ul << 2 | 1ul << 3)) | 1ul << 1 | 1ul << 5));
-    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
-    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | 1ul << 9 | 1ul << 10));
-}
-
 int kmain(uint32_t magic, struct mb_info *mbi)
 {
     const char *cmd = (mbi->flags & MB_INFO_CMDLINE) ? (const char *)(uint64_t)mbi->cmdline : "";

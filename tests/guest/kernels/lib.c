@@ -254,3 +254,39 @@ void lib_main(uint32_t magic, struct mb_info *mbi)
     idt_init();
     exit_qemu((uint8_t)kmain(magic, mbi));
 }
+
+int mb_cmdline_has(const struct mb_info *mbi, const char *word)
+{
+    const char *s;
+    size_t n = 0;
+
+    if (!mbi || !(mbi->flags & MB_INFO_CMDLINE)) {
+        return 0;
+    }
+    while (word[n]) {
+        n++;
+    }
+    for (s = (const char *)(uint64_t)mbi->cmdline; *s;) {
+        while (*s && *s != ' ') {
+            s++;
+        }
+        while (*s == ' ') {
+            s++;
+        }
+        if (*s && !memcmp(s, word, n) && (s[n] == 0 || s[n] == ' ')) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+void sse_enable(void)
+{
+    uint64_t cr0, cr4;
+
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    cr0 = (cr0 & ~(1ul << 2 | 1ul << 3)) | 1ul << 1 | 1ul << 5;
+    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | 1ul << 9 | 1ul << 10));
+}

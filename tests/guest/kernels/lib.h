@@ -126,6 +126,15 @@ static inline uint64_t rdmsr(uint32_t msr)
 /* Each kernel defines this; its return value goes to exit_qemu(). */
 int kmain(uint32_t magic, struct mb_info *mbi);
 
+/*
+ * Is word one of the words after the first (the kernel path) of the
+ * multiboot command line ("<kernel path> <append>")?
+ */
+int mb_cmdline_has(const struct mb_info *mbi, const char *word);
+
+/* Let SSE run: CR0.EM and TS off, MP and NE on; CR4.OSFXSR and OSXMMEXCPT. */
+void sse_enable(void);
+
 /* Program COM1 (0x3f8) for 115200 8N1, FIFOs on, interrupts off. */
 void serial_init(void);
 void serial_putc(char c);

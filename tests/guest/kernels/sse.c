@@ -562,43 +562,12 @@ static void run_exceptions(void)
     }
 }
 
-static void sse_enable(void)
-{
-    uint64_t cr0, cr4;
-
-    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-    cr0 = (cr0 & ~(1ul << 2 | 1ul << 3)) | 1ul << 1 | 1ul << 5;  /* EM TS off; MP NE on */
-    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
-    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
-    cr4 |= 1ul << 9 | 1ul << 10;                                 /* OSFXSR OSXMMEXCPT */
-    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
-}
-
-/* "-append verbose" on the multiboot command line. */
-static int cmdline_has(struct mb_info *mbi, const char *word)
-{
-    if (!mbi || !(mbi->flags & MB_INFO_CMDLINE)) {
-        return 0;
-    }
-    for (const char *s = (const char *)(uintptr_t)mbi->cmdline; *s; s++) {
-        const char *a = s, *w = word;
-        while (*w && *a == *w) {
-            a++;
-            w++;
-        }
-        if (!*w) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 int kmain(uint32_t magic, struct mb_info *mbi)
 {
     uint32_t r[4];
 
     sse_enable();
-    verbose = cmdline_has(mbi, "verbose");
+    verbose = mb_cmdline_has(mbi, "verbose");
     cpuid(1, 0, r);
     printf("sse: cpuid.1 edx sse=%u sse2=%u ecx sse3=%u ssse3=%u sse4.1=%u sse4.2=%u "
            "popcnt=%u\n", r[3] >> 25 & 1, r[3] >> 26 & 1, r[2] & 1, r[2] >> 9 & 1,

@@ -521,29 +521,10 @@ static void fpu_enable(void)
     __asm__ volatile("mov %0, %%cr4" : : "r"(cr4));
 }
 
-/* "-append verbose" on the multiboot command line. */
-static int cmdline_has(struct mb_info *mbi, const char *word)
-{
-    if (!mbi || !(mbi->flags & MB_INFO_CMDLINE)) {
-        return 0;
-    }
-    for (const char *s = (const char *)(uintptr_t)mbi->cmdline; *s; s++) {
-        const char *a = s, *w = word;
-        while (*w && *a == *w) {
-            a++;
-            w++;
-        }
-        if (!*w) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 int kmain(uint32_t magic, struct mb_info *mbi)
 {
     fpu_enable();
-    verbose = cmdline_has(mbi, "verbose");
+    verbose = mb_cmdline_has(mbi, "verbose");
     printf("x87: %u values, %u integer-limit values\n", (unsigned)NVALS, (unsigned)NIVALS);
     run_bin("fadd", x_fadd, 4, 3, 1, SW_EXC);
     run_bin("fsub", x_fsub, 4, 3, 1, SW_EXC);
