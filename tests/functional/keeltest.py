@@ -47,6 +47,25 @@ def poll_until(cond, timeout=TIMEOUT):
     return True
 
 
+def catches_sigterm(pid):
+    """Has process pid installed its SIGTERM handler yet (SigCgt in
+    /proc/PID/status)? A signal sent before that kills it outright, which
+    on a loaded machine can happen a second or more after the start."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("SigCgt:"):
+                    return bool(int(line.split()[1], 16) & (1 << (15 - 1)))
+    except OSError:
+        pass
+    return False
+
+
+def wait_catching_sigterm(p, timeout=TIMEOUT):
+    """Wait until Popen p handles SIGTERM (or has ended)."""
+    wait_for(lambda: p.poll() is not None or catches_sigterm(p.pid), timeout)
+
+
 def wait_for(cond, timeout=TIMEOUT):
     """Poll cond until it holds; fail after timeout seconds."""
     assert poll_until(cond, timeout), "timeout"

@@ -13,7 +13,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from keeltest import (  # noqa: E402
     PROG, Keel, expect_error, expect_stderr, kvm_unusable, main, run,
-    tests_of)
+    tests_of, wait_catching_sigterm)
 
 
 def expect_errors(cases):
@@ -260,6 +260,7 @@ def test_runs_and_sigterm():
     try:
         time.sleep(1)
         assert k.p.poll() is None, k.wait()
+        wait_catching_sigterm(k.p)
         k.p.send_signal(signal.SIGTERM)
         code, err = k.wait()
     finally:

@@ -10,7 +10,8 @@ import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from keeltest import PROG, main, poll_until, run, tests_of  # noqa: E402
+from keeltest import (PROG, catches_sigterm, main, poll_until, run,  # noqa: E402
+                      tests_of)
 
 
 def alive(pid):
@@ -82,6 +83,8 @@ def test_pidfile_removed(tmp):
     try:
         assert code == 0, (code, err)
         pid = int(open(pidfile).read())
+        # The pidfile is written before the signal handlers are installed.
+        poll_until(lambda: catches_sigterm(pid))
         os.kill(pid, signal.SIGTERM)
         poll_until(lambda: not os.path.exists(pidfile))
         assert not os.path.exists(pidfile), "pidfile left behind"

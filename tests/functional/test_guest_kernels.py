@@ -16,7 +16,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from keeltest import BIN, PROG, kvm_unusable, poll_until  # noqa: E402
+from keeltest import (BIN, PROG, kvm_unusable, poll_until,  # noqa: E402
+                      wait_catching_sigterm)
 
 SRC = os.environ.get("KEEL_SOURCE_DIR", ".")
 KDIR = os.path.join(os.environ.get("KEEL_BUILD_DIR", "build"), "tests",
@@ -134,6 +135,7 @@ def paused_sigterm():
         problem = quiet_for(p, 1.0)
         if problem:
             return problem
+        wait_catching_sigterm(p)
         p.send_signal(signal.SIGTERM)
         out, err = p.communicate(timeout=TIMEOUT)
     finally:
