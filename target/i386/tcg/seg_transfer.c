@@ -28,6 +28,28 @@ static G_NORETURN void xfer_task_switch(CPUX86State *env, int selector, uintptr_
 }
 
 /*
+ * A far JMP/CALL to a system descriptor: the call gate's type, or #GP.
+ * Long mode only has 64-bit call gates; TSSes and task gates would be a
+ * hardware task switch (xfer_task_switch does not return).
+ */
+static int xfer_gate_type(CPUX86State *env, int new_cs, uint32_t e2, uintptr_t ra)
+{
+    int type = desc_type(e2);
+
+    if ((env->hflags & HF_LMA_MASK) && type != DT_CALLGATE32) {
+        raise_exception_err_ra(env, EXCP0D_GPF, new_cs & 0xfffc, ra);
+    }
+    switch (type) {
+    case DT_TSS16_AVAIL: case DT_TSS32_AVAIL: case DT_TASKGATE:
+        xfer_task_switch(env, new_cs, ra);
+    case DT_CALLGATE16: case DT_CALLGATE32:
+        return type;
+    default:
+        raise_exception_err_ra(env, EXCP0D_GPF, new_cs & 0xfffc, ra);
+    }
+}
+
+/*
  * The stack at SS:ESP with SS's size (all of RSP in 64-bit code, whatever
  * the operand size), accessed at the current privilege.
  */
@@ -123,7 +145,6 @@ void helper_ljmp_protected(CPUX86State *env, uint32_t new_cs, uint64_t new_eip,
     int cpl = x86_cpl(env), params;
     uint32_t e1, e2, gate_cs;
     uint64_t offset;
-    unsigned type;
 
     new_cs &= 0xffff;
     if ((new_cs & 0xfffc) == 0) {
@@ -141,18 +162,7 @@ void helper_ljmp_protected(CPUX86State *env, uint32_t new_cs, uint64_t new_eip,
         env->eip = new_eip;
         return;
     }
-    type = desc_type(e2);
-    if ((env->hflags & HF_LMA_MASK) && type != DT_CALLGATE32) {
-        raise_exception_err_ra(env, EXCP0D_GPF, new_cs & 0xfffc, ra);
-    }
-    switch (type) {
-    case DT_TSS16_AVAIL: case DT_TSS32_AVAIL: case DT_TASKGATE:
-        xfer_task_switch(env, new_cs, ra);
-    case DT_CALLGATE16: case DT_CALLGATE32:
-        break;
-    default:
-        raise_exception_err_ra(env, EXCP0D_GPF, new_cs & 0xfffc, ra);
-    }
+    xfer_gate_type(env, new_cs, e2, ra);
     xfer_read_gate(env, new_cs, e1, e2, cpl, &gate_cs, &offset, &params, ra);
     if (!seg_load_desc(env, &e1, &e2, gate_cs, ra) || (gate_cs & 0xfffc) == 0) {
         raise_exception_err_ra(env, EXCP0D_GPF, gate_cs & 0xfffc, ra);
@@ -233,18 +243,7 @@ void helper_lcall_protected(CPUX86State *env, uint32_t new_cs, uint64_t new_eip,
         env->eip = new_eip;
         return;
     }
-    type = desc_type(e2);
-    if ((env->hflags & HF_LMA_MASK) && type != DT_CALLGATE32) {
-        raise_exception_err_ra(env, EXCP0D_GPF, new_cs & 0xfffc, ra);
-    }
-    switch (type) {
-    case DT_TSS16_AVAIL: case DT_TSS32_AVAIL: case DT_TASKGATE:
-        xfer_task_switch(env, new_cs, ra);
-    case DT_CALLGATE16: case DT_CALLGATE32:
-        break;
-    default:
-        raise_exception_err_ra(env, EXCP0D_GPF, new_cs & 0xfffc, ra);
-    }
+    type = xfer_gate_type(env, new_cs, e2, ra);
     /* The gate's size decides how much is pushed. */
     shift = (env->hflags & HF_LMA_MASK) ? 2 : (type >> 3) & 1;
     xfer_read_gate(env, new_cs, e1, e2, cpl, &gate_cs, &offset, &params, ra);

@@ -260,7 +260,7 @@ static bool gen_movbe(CPUX86State *env, DisasContext *s, int b)
 
     if (!(s->cpuid_ext_features & X86_CPUID_EXT_MOVBE) ||
         (s->prefix & (PREFIX_REPZ | PREFIX_REPNZ))) {
-        return false;       /* F2: CRC32 (SSE4.2), not implemented */
+        return false;       /* F2 0F 38 F0/F1 is CRC32: translate-sse.c */
     }
     modrm = x86_ldub_code(env, s);
     if (modrm_is_reg(modrm)) {
