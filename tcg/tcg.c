@@ -112,6 +112,36 @@ void tcg_context_init(TCGContext *s, const TCGBackend *backend)
     }
 }
 
+void tcg_context_destroy(TCGContext *s)
+{
+    TCGPoolChunk *c = s->pool;
+
+    tcg_func_start(s);          /* every op is on the free list now */
+    while (s->free_ops) {
+        TCGOp *op = s->free_ops;
+
+        s->free_ops = op->next;
+        g_free(op);
+    }
+    while (c) {
+        TCGPoolChunk *n = c->next;
+
+        g_free(c);
+        c = n;
+    }
+    s->pool = NULL;
+    g_free(s->labels);
+    s->labels = NULL;
+    s->labels_alloc = 0;
+    for (int t = 0; t < TCG_TYPE_COUNT; t++) {
+        g_hash_table_destroy(s->const_table[t]);
+        s->const_table[t] = NULL;
+    }
+    if (tcg_ctx == s) {
+        tcg_ctx = NULL;
+    }
+}
+
 void tcg_func_start(TCGContext *s)
 {
     s->nb_temps = s->nb_globals;

@@ -101,7 +101,8 @@ const void *helper_lookup_tb_ptr(void *env)
     uint64_t pc, cs_base;
     uint32_t flags;
 
-    if (cpu->cflags_next_tb != (uint32_t)-1) {
+    /* The exclusive step runs one TB and must not go on without CF_PARALLEL. */
+    if (cpu->cflags_next_tb != (uint32_t)-1 || tcg_in_exclusive()) {
         return tcg_code_gen_epilogue;
     }
     cpu->tcg_ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
@@ -206,8 +207,12 @@ static bool cpu_handle_interrupt(CPUState *cpu, TranslationBlock **last_tb)
     /* Reset before reading the requests: a new cpu_exit re-raises it. */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
 
-    if (tb_flush_pending) {
-        tb_flush_locked();
+    if (__atomic_load_n(&tb_flush_pending, __ATOMIC_ACQUIRE)) {
+        unsigned seen = __atomic_load_n(&tb_flush_count, __ATOMIC_ACQUIRE);
+
+        if (__atomic_load_n(&tb_flush_pending, __ATOMIC_ACQUIRE)) {
+            tcg_exclusive_flush_if(cpu, seen);
+        }
         *last_tb = NULL;
     }
     ir = __atomic_load_n(&cpu->interrupt_request, __ATOMIC_SEQ_CST);
@@ -224,6 +229,11 @@ static bool cpu_handle_interrupt(CPUState *cpu, TranslationBlock **last_tb)
             *last_tb = NULL;
         }
         ir &= ~(uint32_t)CPU_INTERRUPT_EXITTB;
+        /*
+         * No BQL here: the target's hooks take it where they touch device
+         * state (the APIC, the 8259's INTA). Taking it for every TB while
+         * an interrupt waits for IF=1 starved the main loop's timers.
+         */
         if (ir && cpu->tcg_ops->cpu_exec_interrupt &&
             cpu->tcg_ops->cpu_exec_interrupt(cpu, ir)) {
             /* The target changed the pc: do not chain to what ran before. */
@@ -320,6 +330,40 @@ static int cpu_exec_loop(CPUState *cpu)
     return ret;
 }
 
+/* Back from cpu_loop_exit: drop what the unwound code held. */
+static void cpu_exec_unwound(void)
+{
+    current_in_tb_code = false;
+    tci_tb_ptr = 0;     /* TCI's helper-call marker if we left from a helper */
+    tb_lock_reset();
+}
+
+void tcg_cpu_exec_one(CPUState *cpu, uint32_t cflags)
+{
+    tcg_thread_context_add_ops(cpu->tcg_ops);
+    current_cpu = cpu;
+    if (sigsetjmp(cpu->jmp_env, 0) == 0) {
+        TranslationBlock *tb, *last_tb;
+        uint64_t pc, cs_base;
+        uint32_t flags;
+        int tb_exit;
+
+        /* A guest exception it raises is delivered by the next cpu_exec. */
+        cpu->tcg_ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
+        tb = tb_lookup(cpu, pc, cs_base, flags, cflags);
+        if (!tb) {
+            tb = tb_gen_code(cpu, pc, cs_base, flags, cflags);
+        }
+        cpu_loop_exec_tb(cpu, tb, &last_tb, &tb_exit);
+    } else {
+        cpu_exec_unwound();
+    }
+    if (cpu->exception_index == EXCP_ATOMIC) {
+        cpu->exception_index = -1;      /* cannot happen without CF_PARALLEL */
+    }
+    current_cpu = NULL;
+}
+
 int cpu_exec(CPUState *cpu)
 {
     int ret;
@@ -330,20 +374,21 @@ int cpu_exec(CPUState *cpu)
         current_cpu = NULL;
         return EXCP_HALTED;
     }
+    cpu_exec_start(cpu);
     if (sigsetjmp(cpu->jmp_env, 0) != 0) {
-        /*
-         * Back from cpu_loop_exit: nothing of the loop's locals survives
-         * (cpu_exec_loop starts over); drop what the unwound code held.
-         */
-        current_in_tb_code = false;
-        tci_tb_ptr = 0;     /* TCI's helper-call marker if we left from a helper */
-        tb_lock_reset();
+        /* Nothing of the loop's locals survives (cpu_exec_loop starts over). */
+        cpu_exec_unwound();
     }
     ret = cpu_exec_loop(cpu);
-    if (tb_flush_pending) {
+    if (__atomic_load_n(&tb_flush_pending, __ATOMIC_ACQUIRE)) {
         /* Requested from TB code that then left without another TB entry. */
-        tb_flush_locked();
+        unsigned seen = __atomic_load_n(&tb_flush_count, __ATOMIC_ACQUIRE);
+
+        if (__atomic_load_n(&tb_flush_pending, __ATOMIC_ACQUIRE)) {
+            tcg_exclusive_flush_if(cpu, seen);
+        }
     }
+    cpu_exec_end(cpu);
     current_cpu = NULL;
     return ret;
 }

@@ -100,11 +100,46 @@ int cpu_ifetch_mmu_index(CPUState *cpu)
 /* ---- flushing ---- */
 
 /*
- * Flushes come from the vCPU's own thread (its helpers, tlb_fill) or
- * while it is stopped; round-robin runs all vCPUs on one thread.
+ * A vCPU's TLB is its own thread's: flushes come from it (its helpers,
+ * tlb_fill) or while it is stopped. A vCPU thread flushing another vCPU
+ * that may be running (thread=multi) queues the flush as work for it.
  */
+typedef struct TLBFlushWork {
+    uint64_t addr;              /* -1: the whole TLB */
+    uint16_t idxmap;
+} TLBFlushWork;
+
+static void tlb_flush_work(CPUState *cpu, void *data)
+{
+    TLBFlushWork *w = data;
+
+    if (w->addr == (uint64_t)-1) {
+        tlb_flush_by_mmuidx(cpu, w->idxmap);
+    } else {
+        tlb_flush_page_by_mmuidx(cpu, w->addr, w->idxmap);
+    }
+    g_free(w);
+}
+
+static bool tlb_flush_elsewhere(CPUState *cpu, uint64_t addr, uint16_t idxmap)
+{
+    TLBFlushWork *w;
+
+    if (!current_cpu || current_cpu == cpu || !cpu->thread) {
+        return false;
+    }
+    w = g_new(TLBFlushWork, 1);
+    w->addr = addr;
+    w->idxmap = idxmap;
+    async_run_on_cpu(cpu, tlb_flush_work, w);
+    return true;
+}
+
 void tlb_flush_by_mmuidx(CPUState *cpu, uint16_t idxmap)
 {
+    if (tlb_flush_elsewhere(cpu, -1, idxmap)) {
+        return;
+    }
     for (int i = 0; i < NB_MMU_MODES; i++) {
         if (idxmap & (1u << i)) {
             tlb_flush_one(cpu, i);
@@ -124,6 +159,9 @@ void tlb_flush_page_by_mmuidx(CPUState *cpu, uint64_t addr, uint16_t idxmap)
 {
     uint64_t page = addr & TARGET_PAGE_MASK;
 
+    if (tlb_flush_elsewhere(cpu, page, idxmap)) {
+        return;
+    }
     for (int i = 0; i < NB_MMU_MODES; i++) {
         CPUTLBDesc *d = tlb_desc(cpu, i);
         CPUTLBEntry *e;
@@ -202,6 +240,12 @@ void tlb_set_page(CPUState *cpu, uint64_t vaddr, uint64_t paddr, int prot,
     }
     flatview_unref(fv);
 
+    /*
+     * Under the TB lock from the code-page check to the entry: a page
+     * that gains translations meanwhile (tlb_set_code_page on another
+     * thread) must find this entry to mark it TLB_NOTDIRTY.
+     */
+    tb_lock();
     i = tlb_index(d, vpage);
     e = &d->table[i];
     full = &d->full[i];
@@ -216,15 +260,16 @@ void tlb_set_page(CPUState *cpu, uint64_t vaddr, uint64_t paddr, int prot,
         if (!flags && tb_page_has_code(ppage)) {
             flags |= TLB_NOTDIRTY;
         }
-        e->addr_write = vpage | flags;
+        __atomic_store_n(&e->addr_write, vpage | flags, __ATOMIC_RELAXED);
     } else {
-        e->addr_write = -1;
+        __atomic_store_n(&e->addr_write, (uint64_t)-1, __ATOMIC_RELAXED);
     }
     full->paddr = ppage;
     full->prot = prot;
     full->ram = ram;
     full->readonly = readonly;
     full->host = host;
+    tb_unlock();
 }
 
 void tlb_set_code_page(uint64_t paddr, bool code)
@@ -242,15 +287,21 @@ void tlb_set_code_page(uint64_t paddr, bool code)
                 CPUTLBEntry *e = &d->table[i];
                 CPUTLBEntryFull *f = &d->full[i];
 
+                uint64_t old = __atomic_load_n(&e->addr_write, __ATOMIC_RELAXED);
+
                 if (f->paddr != page || !f->ram || f->readonly ||
-                    (e->addr_write & TLB_INVALID_MASK)) {
+                    (old & TLB_INVALID_MASK)) {
                     continue;
                 }
-                if (code) {
-                    e->addr_write |= TLB_NOTDIRTY;
-                } else {
-                    e->addr_write &= ~TLB_NOTDIRTY;
-                }
+                /*
+                 * The owner may be flushing this entry right now (it does
+                 * not take the TB lock for that): never write back over
+                 * its -1, which would bring a dropped mapping back.
+                 */
+                __atomic_compare_exchange_n(&e->addr_write, &old,
+                                            code ? old | TLB_NOTDIRTY
+                                                 : old & ~(uint64_t)TLB_NOTDIRTY,
+                                            false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
             }
         }
     }
@@ -470,6 +521,35 @@ static void mmu_notdirty_write(CPUState *cpu, MMUPage *p, uintptr_t ra)
         cpu->cflags_next_tb = curr_cflags(cpu) | CF_NOIRQ | 1;
         cpu_loop_exit_noexc(cpu);
     }
+}
+
+void *tlb_atomic_host(CPUState *cpu, uint64_t addr, unsigned size, int mmu_idx,
+                      uintptr_t retaddr)
+{
+    MMUPage p = { .addr = addr, .len = size };
+
+    /*
+     * Host lock prefixes are atomic on any address, but one that crosses
+     * a cache line is a split lock (very slow, fatal on some hosts); a
+     * page crossing may not even be contiguous on the host.
+     */
+    if ((addr & 63) + size > 64) {
+        return NULL;
+    }
+    /*
+     * The read first, as the load + store of thread=single does: a
+     * not-present page faults as a read (error code W=0), the way QEMU
+     * 7.2 records it for XCHG/XADD.
+     */
+    mmu_lookup_page(cpu, &p, mmu_idx, MMU_DATA_LOAD, size, retaddr);
+    mmu_lookup_page(cpu, &p, mmu_idx, MMU_DATA_STORE, size, retaddr);
+    if (p.flags & (TLB_MMIO | TLB_INVALID_MASK)) {
+        return NULL;
+    }
+    if (p.flags & TLB_NOTDIRTY) {
+        mmu_notdirty_write(cpu, &p, retaddr);
+    }
+    return p.haddr;
 }
 
 static uint64_t memop_bswap(uint64_t val, MemOp mop)

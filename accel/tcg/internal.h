@@ -53,6 +53,15 @@ extern __thread bool tb_in_asm_logged;
 void tb_flush_locked(void);
 /* Is a tb_flush from TB code waiting for cpu_exec? */
 extern bool tb_flush_pending;
+/*
+ * tb_flush where this thread runs no TB code, with the other vCPUs out of
+ * cpu_exec (tcg-exclusive.c), unless tb_flush_count moved on from seen
+ * meanwhile (someone else flushed). cpu: the vCPU this thread is in
+ * cpu_exec for, or NULL. Holds no lock on entry.
+ */
+void tcg_exclusive_flush_if(CPUState *cpu, unsigned seen);
+/* Run one TB of cpu with these cflags (the exclusive step; cpu-exec.c). */
+void tcg_cpu_exec_one(CPUState *cpu, uint32_t cflags);
 
 /* ---- the TB tables (tb-maint.c) ---- */
 
@@ -143,6 +152,25 @@ uint64_t tlb_code_lookup(CPUState *cpu, uint64_t addr, void **hostp,
                          bool probe, uintptr_t retaddr);
 /* The MMU index for instruction fetches of cpu. */
 int cpu_ifetch_mmu_index(CPUState *cpu);
+
+/* ---- vCPU threads (tcg-cpus.c, tcg-mttcg.c, tcg-accel.c) ---- */
+
+/* -accel tcg,thread=multi (set before the machine's vCPUs are added). */
+extern bool tcg_accel_multi;
+/* The calling thread runs vCPUs: a guest reset request stops them at once. */
+void tcg_cpus_mark_vcpu_thread(void);
+/* Round-robin: end the running vCPU's slice, woken has work (tcg-rr.c). */
+void tcg_rr_kick(CPUState *woken);
+/* thread=multi versions of tcg_cpus_* (system/tcg.h). */
+void mttcg_add(CPUState *cpu);
+void mttcg_start(void);
+void mttcg_stop(void);
+void mttcg_stop_current(void);
+void mttcg_shutdown(void);
+void mttcg_flush_tlbs(void);
+void mttcg_wake(CPUState *cpu);
+/* run_on_cpu's queue-and-wait (tcg-exclusive.c); the BQL is the caller's. */
+void tcg_run_on_cpu_wait(CPUState *cpu, run_on_cpu_func func, void *data);
 
 /* ---- statistics (tcg-stats.c) ---- */
 

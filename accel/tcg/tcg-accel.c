@@ -13,8 +13,10 @@
 #include "exec/memory.h"
 #include "system/accel.h"
 #include "system/tcg.h"
+#include "internal.h"
 
 static bool tcg_accel_active;
+bool tcg_accel_multi;
 static size_t tcg_accel_tb_bytes;
 
 bool tcg_enabled(void)
@@ -62,10 +64,7 @@ bool tcg_accel_set_option(const char *name, const char *value, Error **errp)
             error_setg(errp, "Invalid 'thread' setting %s", value);
             return false;
         }
-        if (!strcmp(value, "multi")) {
-            warn_report("thread=multi: multi-threaded TCG is not implemented "
-                        "yet; running all vCPUs on one thread");
-        }
+        tcg_accel_multi = !strcmp(value, "multi");
         return true;
     }
     if (!strcmp(name, "split-wx")) {

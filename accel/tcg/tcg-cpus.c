@@ -1,8 +1,9 @@
 /*
- * tcg-cpus.c: the thread that runs TCG vCPUs: one thread, every vCPU in
- * turn (tcg_rr_run), started and stopped with the run state, woken when
- * a halted vCPU gets work, and told to flush TLBs when the memory map
- * changes. Multi-threaded TCG is not here (thread=multi runs this too).
+ * tcg-cpus.c: the threads that run TCG vCPUs. thread=single: one thread,
+ * every vCPU in turn (tcg_rr_run), started and stopped with the run
+ * state, woken when a halted vCPU gets work, and told to flush TLBs when
+ * the memory map changes. thread=multi hands each call to tcg-mttcg.c
+ * (a thread per vCPU) under the same rules.
  *
  * Locking: the vCPU thread runs guest code and translates without the
  * BQL. It takes the BQL only around device access: MMIO (cputlb.c via
@@ -15,6 +16,7 @@
 #include "exec/exec-all.h"
 #include "system/runstate.h"
 #include "system/tcg.h"
+#include "internal.h"
 
 typedef struct TCGCpus {
     GMutex lock;
@@ -30,7 +32,7 @@ typedef struct TCGCpus {
     bool flush_tlbs;        /* memory map changed */
 } TCGCpus;
 
-static TCGCpus tcg_cpus = { .parked = true };
+static TCGCpus tcg_rr_state = { .parked = true };
 static __thread bool tcg_cpus_on_vcpu_thread;
 
 /* BQL for device access, only if this thread does not hold it already. */
@@ -50,7 +52,7 @@ static void tcg_cpus_io_unlock(void)
 
 static void tcg_cpus_kick_all(void)
 {
-    for (CPUState *cpu = tcg_cpus.first; cpu; cpu = cpu->next_cpu) {
+    for (CPUState *cpu = tcg_rr_state.first; cpu; cpu = cpu->next_cpu) {
         cpu_exit(cpu);
     }
 }
@@ -61,22 +63,36 @@ static void tcg_cpus_kick_all(void)
  * the guest cannot run on while the main loop serves it. Atomics only:
  * also called from signal handlers.
  */
+void tcg_cpus_mark_vcpu_thread(void)
+{
+    tcg_cpus_on_vcpu_thread = true;
+}
+
 static void tcg_cpus_stop_current(void)
 {
     if (!tcg_cpus_on_vcpu_thread) {
         return;
     }
-    __atomic_store_n(&tcg_cpus.self_stop, true, __ATOMIC_SEQ_CST);
-    tcg_cpus.stop_rr = true;
+    if (tcg_accel_multi) {
+        mttcg_stop_current();
+        return;
+    }
+    __atomic_store_n(&tcg_rr_state.self_stop, true, __ATOMIC_SEQ_CST);
+    tcg_rr_state.stop_rr = true;
     tcg_cpus_kick_all();
 }
 
 static void tcg_cpus_wake(CPUState *cpu)
 {
-    g_mutex_lock(&tcg_cpus.lock);
-    tcg_cpus.wake = true;
-    g_cond_broadcast(&tcg_cpus.cond);
-    g_mutex_unlock(&tcg_cpus.lock);
+    if (tcg_accel_multi) {
+        mttcg_wake(cpu);
+        return;
+    }
+    g_mutex_lock(&tcg_rr_state.lock);
+    tcg_rr_state.wake = true;
+    g_cond_broadcast(&tcg_rr_state.cond);
+    g_mutex_unlock(&tcg_rr_state.lock);
+    tcg_rr_kick(cpu);
 }
 
 static gpointer tcg_cpus_thread(gpointer opaque)
@@ -132,45 +148,54 @@ static gpointer tcg_cpus_thread(gpointer opaque)
 
 void tcg_cpus_add(CPUState *cpu)
 {
-    g_mutex_lock(&tcg_cpus.lock);
+    g_mutex_lock(&tcg_rr_state.lock);
     cpu->next_cpu = NULL;
-    if (tcg_cpus.last) {
-        tcg_cpus.last->next_cpu = cpu;
+    if (tcg_rr_state.last) {
+        tcg_rr_state.last->next_cpu = cpu;
     } else {
-        tcg_cpus.first = cpu;
+        tcg_rr_state.first = cpu;
     }
-    tcg_cpus.last = cpu;
+    tcg_rr_state.last = cpu;
     runstate_stop_current_vcpu = tcg_cpus_stop_current;
     tcg_io_lock_fn = tcg_cpus_io_lock;
     tcg_io_unlock_fn = tcg_cpus_io_unlock;
     tcg_cpu_wake_fn = tcg_cpus_wake;
-    g_mutex_unlock(&tcg_cpus.lock);
+    g_mutex_unlock(&tcg_rr_state.lock);
+    if (tcg_accel_multi) {
+        /* Every TB knows that other vCPUs run at the same time. */
+        cpu->tcg_cflags |= CF_PARALLEL;
+        mttcg_add(cpu);
+    }
 }
 
 void tcg_cpus_start(void)
 {
-    g_mutex_lock(&tcg_cpus.lock);
-    if (!tcg_cpus.first || tcg_cpus.quit) {
-        g_mutex_unlock(&tcg_cpus.lock);
+    if (tcg_accel_multi) {
+        mttcg_start();
         return;
     }
-    tcg_cpus.run = true;
-    tcg_cpus.wake = true;
-    if (!tcg_cpus.thread) {
-        tcg_cpus.parked = false;
-        tcg_cpus.thread = g_thread_new("CPU 0/TCG", tcg_cpus_thread, &tcg_cpus);
+    g_mutex_lock(&tcg_rr_state.lock);
+    if (!tcg_rr_state.first || tcg_rr_state.quit) {
+        g_mutex_unlock(&tcg_rr_state.lock);
+        return;
     }
-    g_cond_broadcast(&tcg_cpus.cond);
-    g_mutex_unlock(&tcg_cpus.lock);
+    tcg_rr_state.run = true;
+    tcg_rr_state.wake = true;
+    if (!tcg_rr_state.thread) {
+        tcg_rr_state.parked = false;
+        tcg_rr_state.thread = g_thread_new("CPU 0/TCG", tcg_cpus_thread, &tcg_rr_state);
+    }
+    g_cond_broadcast(&tcg_rr_state.cond);
+    g_mutex_unlock(&tcg_rr_state.lock);
 }
 
 /* Wait (lock held) until the thread is parked; the BQL is not held. */
 static void tcg_cpus_wait_parked(void)
 {
-    while (tcg_cpus.thread && !tcg_cpus.parked) {
-        tcg_cpus.stop_rr = true;
+    while (tcg_rr_state.thread && !tcg_rr_state.parked) {
+        tcg_rr_state.stop_rr = true;
         tcg_cpus_kick_all();
-        g_cond_wait(&tcg_cpus.cond, &tcg_cpus.lock);
+        g_cond_wait(&tcg_rr_state.cond, &tcg_rr_state.lock);
     }
 }
 
@@ -178,23 +203,27 @@ void tcg_cpus_stop(void)
 {
     bool locked = bql_locked();
 
-    g_mutex_lock(&tcg_cpus.lock);
-    if (tcg_cpus.thread && g_thread_self() == tcg_cpus.thread) {
-        /* From guest I/O on the vCPU thread: it parks once back in the loop. */
-        tcg_cpus.run = false;
-        tcg_cpus.stop_rr = true;
-        tcg_cpus_kick_all();
-        g_mutex_unlock(&tcg_cpus.lock);
+    if (tcg_accel_multi) {
+        mttcg_stop();
         return;
     }
-    g_mutex_unlock(&tcg_cpus.lock);
+    g_mutex_lock(&tcg_rr_state.lock);
+    if (tcg_rr_state.thread && g_thread_self() == tcg_rr_state.thread) {
+        /* From guest I/O on the vCPU thread: it parks once back in the loop. */
+        tcg_rr_state.run = false;
+        tcg_rr_state.stop_rr = true;
+        tcg_cpus_kick_all();
+        g_mutex_unlock(&tcg_rr_state.lock);
+        return;
+    }
+    g_mutex_unlock(&tcg_rr_state.lock);
     if (locked) {
         bql_unlock();
     }
-    g_mutex_lock(&tcg_cpus.lock);
-    tcg_cpus.run = false;
+    g_mutex_lock(&tcg_rr_state.lock);
+    tcg_rr_state.run = false;
     tcg_cpus_wait_parked();
-    g_mutex_unlock(&tcg_cpus.lock);
+    g_mutex_unlock(&tcg_rr_state.lock);
     if (locked) {
         bql_lock();
     }
@@ -205,18 +234,22 @@ void tcg_cpus_shutdown(void)
     GThread *t;
     bool locked = bql_locked();
 
+    if (tcg_accel_multi) {
+        mttcg_shutdown();
+        return;
+    }
     if (locked) {
         bql_unlock();
     }
-    g_mutex_lock(&tcg_cpus.lock);
-    tcg_cpus.run = false;
-    tcg_cpus.quit = true;
-    tcg_cpus.stop_rr = true;
+    g_mutex_lock(&tcg_rr_state.lock);
+    tcg_rr_state.run = false;
+    tcg_rr_state.quit = true;
+    tcg_rr_state.stop_rr = true;
     tcg_cpus_kick_all();
-    g_cond_broadcast(&tcg_cpus.cond);
-    t = tcg_cpus.thread;
-    tcg_cpus.thread = NULL;
-    g_mutex_unlock(&tcg_cpus.lock);
+    g_cond_broadcast(&tcg_rr_state.cond);
+    t = tcg_rr_state.thread;
+    tcg_rr_state.thread = NULL;
+    g_mutex_unlock(&tcg_rr_state.lock);
     /*
      * exit() may be called from the vCPU thread itself (isa-debug-exit):
      * it must not join itself.
@@ -233,14 +266,18 @@ void tcg_cpus_shutdown(void)
 
 void tcg_cpus_flush_tlbs(void)
 {
-    g_mutex_lock(&tcg_cpus.lock);
-    tcg_cpus.flush_tlbs = true;
-    tcg_cpus.wake = true;
-    if (tcg_cpus.thread && !tcg_cpus.parked) {
+    if (tcg_accel_multi) {
+        mttcg_flush_tlbs();
+        return;
+    }
+    g_mutex_lock(&tcg_rr_state.lock);
+    tcg_rr_state.flush_tlbs = true;
+    tcg_rr_state.wake = true;
+    if (tcg_rr_state.thread && !tcg_rr_state.parked) {
         /* Out of guest code so the flush happens before the next block. */
-        tcg_cpus.stop_rr = true;
+        tcg_rr_state.stop_rr = true;
         tcg_cpus_kick_all();
     }
-    g_cond_broadcast(&tcg_cpus.cond);
-    g_mutex_unlock(&tcg_cpus.lock);
+    g_cond_broadcast(&tcg_rr_state.cond);
+    g_mutex_unlock(&tcg_rr_state.lock);
 }

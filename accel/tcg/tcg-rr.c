@@ -17,6 +17,29 @@ typedef struct TCGRRKicker {
     CPUState *running;          /* the vCPU in cpu_exec now, or NULL */
 } TCGRRKicker;
 
+/* The kicker of the tcg_rr_run in progress (one at a time), or NULL. */
+static TCGRRKicker *tcg_rr_current;
+static GMutex tcg_rr_current_lock;
+
+/*
+ * Another vCPU got work (an interrupt, queued work): end the running
+ * vCPU's slice now rather than at the next 10 ms kick, so that the
+ * interrupt is taken without waiting behind a vCPU that spins (QEMU's
+ * round-robin kicks the same way). Any thread.
+ */
+void tcg_rr_kick(CPUState *woken)
+{
+    g_mutex_lock(&tcg_rr_current_lock);
+    if (tcg_rr_current) {
+        g_mutex_lock(&tcg_rr_current->lock);
+        if (tcg_rr_current->running && tcg_rr_current->running != woken) {
+            cpu_exit(tcg_rr_current->running);
+        }
+        g_mutex_unlock(&tcg_rr_current->lock);
+    }
+    g_mutex_unlock(&tcg_rr_current_lock);
+}
+
 static gpointer tcg_rr_kick_thread(gpointer opaque)
 {
     TCGRRKicker *k = opaque;
@@ -52,6 +75,9 @@ int tcg_rr_run(CPUState *first, volatile bool *stop)
     g_mutex_init(&k.lock);
     g_cond_init(&k.cond);
     thread = g_thread_new("tcg-rr-kick", tcg_rr_kick_thread, &k);
+    g_mutex_lock(&tcg_rr_current_lock);
+    tcg_rr_current = &k;
+    g_mutex_unlock(&tcg_rr_current_lock);
 
     while (!*stop && !debug) {
         bool ran = false;
@@ -79,6 +105,9 @@ int tcg_rr_run(CPUState *first, volatile bool *stop)
         }
     }
 
+    g_mutex_lock(&tcg_rr_current_lock);
+    tcg_rr_current = NULL;
+    g_mutex_unlock(&tcg_rr_current_lock);
     g_mutex_lock(&k.lock);
     k.done = true;
     g_cond_signal(&k.cond);

@@ -16,4 +16,5 @@ void tcg_get_stats(TCGStats *st)
     st->chains = __atomic_load_n(&tcg_stats.chains, __ATOMIC_RELAXED);
     st->tlb_fills = __atomic_load_n(&tcg_stats.tlb_fills, __ATOMIC_RELAXED);
     st->tlb_flushes = __atomic_load_n(&tcg_stats.tlb_flushes, __ATOMIC_RELAXED);
+    st->atomic_retries = __atomic_load_n(&tcg_stats.atomic_retries, __ATOMIC_RELAXED);
 }

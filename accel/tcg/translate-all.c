@@ -95,6 +95,20 @@ static __thread TCGContext *thread_ctx;
 /* The TCGCPUOps whose globals exist in thread_ctx, in creation order. */
 static __thread GPtrArray *thread_ctx_ops;
 
+/* A thread that translated ends (a vCPU thread, a test's thread). */
+static void tcg_thread_context_free(gpointer data)
+{
+    TCGContext *s = data;
+
+    tcg_context_destroy(s);
+    g_free(s);
+    g_ptr_array_free(thread_ctx_ops, true);
+    thread_ctx_ops = NULL;
+    thread_ctx = NULL;
+}
+
+static GPrivate thread_ctx_key = G_PRIVATE_INIT(tcg_thread_context_free);
+
 TCGContext *tcg_thread_context(void)
 {
     if (!thread_ctx) {
@@ -104,6 +118,7 @@ TCGContext *tcg_thread_context(void)
         tb_lock();
         tcg_context_init(thread_ctx, tcg_exec_backend);
         tb_unlock();
+        g_private_set(&thread_ctx_key, thread_ctx);
     }
     tcg_set_current(thread_ctx);
     return thread_ctx;
@@ -225,6 +240,25 @@ static void tb_log_out_asm(TranslationBlock *tb)
     qemu_log_unlock(f);
 }
 
+/*
+ * The code buffer is full (TB lock held once, by tb_gen_code). Other
+ * vCPU threads may be running its code: the flush waits for them to
+ * leave cpu_exec, which needs the TB lock dropped meanwhile (they may be
+ * waiting for it). Another thread's flush in between does as well.
+ */
+static void tb_gen_flush(void)
+{
+    unsigned seen = __atomic_load_n(&tb_flush_count, __ATOMIC_ACQUIRE);
+
+    if (tb_lock_depth != 1 || tcg_in_exclusive()) {
+        tb_flush_locked();
+        return;
+    }
+    tb_unlock();
+    tcg_exclusive_flush_if(current_cpu, seen);
+    tb_lock();
+}
+
 TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base,
                               uint32_t flags, uint32_t cflags)
 {
@@ -260,11 +294,12 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base,
     tb_lock();
     s = tcg_thread_context();
     for (;;) {
-        if (!tcg_region_alloc(s)) {
-            tb_flush_locked();
-            if (!tcg_region_alloc(s)) {
+        /* Other threads may fill a flushed buffer again before we relock. */
+        for (int tries = 0; !tcg_region_alloc(s); tries++) {
+            if (tries == 8) {
                 g_error("tcg: the code buffer cannot hold one block");
             }
+            tb_gen_flush();
         }
         for (int i = 0; i < 2; i++) {
             tb->jmp_reset_offset[i] = TB_JMP_OFFSET_INVALID;
@@ -281,9 +316,9 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base,
         if (ret >= 0) {
             break;
         }
-        if (ret == -1 && overflows++ == 0) {
+        if (ret == -1 && overflows++ < 4) {
             /* The buffer filled up under this TB: start afresh. */
-            tb_flush_locked();
+            tb_gen_flush();
             continue;
         }
         /* Too big for the backend's offsets (or a buffer too small). */
@@ -394,7 +429,7 @@ void tb_flush_locked(void)
     g_ptr_array_set_size(all_tbs, 0);
     tcg_region_reset_all();
     __atomic_fetch_add(&tb_flush_count, 1, __ATOMIC_RELEASE);
-    tb_flush_pending = false;
+    __atomic_store_n(&tb_flush_pending, false, __ATOMIC_RELEASE);
     tcg_stats_inc(tb_flushes);
     tb_unlock();
 }
@@ -403,9 +438,8 @@ void tb_flush_locked(void)
  * From TB code (a helper), the calling vCPU must get back to cpu_exec
  * before its code disappears: the flush is left pending and the vCPU
  * leaves at the next block entry, the way QEMU defers it as safe work.
- * Round-robin runs every vCPU on one thread, so no other vCPU is inside
- * TB code then; callers outside vCPU threads must not run concurrently
- * with cpu_exec.
+ * Elsewhere the flush runs in an exclusive section: other vCPU threads
+ * are out of cpu_exec while their code goes away.
  */
 void tb_flush(CPUState *cpu)
 {
@@ -415,9 +449,9 @@ void tb_flush(CPUState *cpu)
     if (current_in_tb_code) {
         CPUState *c = cpu ? cpu : current_cpu;
 
-        tb_flush_pending = true;
+        __atomic_store_n(&tb_flush_pending, true, __ATOMIC_RELEASE);
         __atomic_store_n(&c->neg->icount_decr.u16.high, 0xffff, __ATOMIC_SEQ_CST);
         return;
     }
-    tb_flush_locked();
+    tcg_exclusive_flush_if(current_cpu, __atomic_load_n(&tb_flush_count, __ATOMIC_ACQUIRE));
 }

@@ -1,12 +1,14 @@
 /*
  * pc-cpus-tcg.c: the pc machine's vCPUs under TCG: one X86TCGCPU per
- * -smp CPU on the round-robin thread of accel/tcg/tcg-cpus.c, the BSP at
+ * -smp CPU run by accel/tcg/tcg-cpus.c (round-robin on one thread, or a
+ * thread each with thread=multi), the BSP at
  * the direct-boot plan's entry (as accel/kvm/kvm-pc-boot.c does for KVM),
  * machine reset, stop/cont and exit. The interrupt wiring under TCG:
  * the GSI lines (pcms->gsi) go to the user-space 8259 pair (ISA IRQ n ->
  * 8259 input n), whose INT goes to the LAPICs' LINT0, and to the IOAPIC
  * (ISA IRQ 0 -> pin 2); the 8254 PIT drives ISA IRQ 0 unless the HPET
- * (at 0xfed00000, as QEMU's pc has one) has taken it in legacy mode.
+ * (at 0xfed00000, as QEMU's pc has one; -machine hpet=off drops it) has
+ * taken it in legacy mode.
  */
 #include "qemu/osdep.h"
 #include "qemu/error.h"
@@ -172,7 +174,9 @@ static void pc_tcg_hpet_legacy(void *opaque, int n, int level)
 static void pc_tcg_chips_reset(void *opaque)
 {
     i8259_reset(pc_tcg_chips.pic);
-    hpet_reset(pc_tcg_chips.hpet);
+    if (pc_tcg_chips.hpet) {
+        hpet_reset(pc_tcg_chips.hpet);
+    }
     i8254_reset(pc_tcg_chips.pit);
 }
 
@@ -184,11 +188,16 @@ static void pc_irqchip_tcg_init(PCMachineState *pcms)
     pc_tcg_chips.pic = i8259_init(io, owner,
                                   qemu_allocate_irq(pc_tcg_pic_out, NULL, 0));
     pcms->gsi = qemu_allocate_irqs(pc_tcg_gsi_set, pcms, PC_TCG_GSI_COUNT);
-    /* QEMU's pc-i440fx has an HPET by default (3 timers, IOAPIC pin 2). */
-    pc_tcg_chips.hpet = hpet_init(get_system_memory(), owner, HPET_BASE,
-                                  pcms->gsi,
-                                  qemu_allocate_irq(pc_tcg_hpet_legacy, pcms, 0));
-    pcms->hpet = true;
+    /*
+     * QEMU's pc-i440fx has an HPET by default (3 timers, IOAPIC pin 2);
+     * -machine hpet=off leaves it out (and out of the ACPI tables).
+     */
+    if (pcms->hpet_enabled) {
+        pc_tcg_chips.hpet = hpet_init(get_system_memory(), owner, HPET_BASE,
+                                      pcms->gsi,
+                                      qemu_allocate_irq(pc_tcg_hpet_legacy, pcms, 0));
+    }
+    pcms->hpet = pcms->hpet_enabled;
     pc_tcg_chips.pit = i8254_init(io, owner,
                                   qemu_allocate_irq(pc_tcg_pit_irq, pcms, 0));
     qemu_register_reset(pc_tcg_chips_reset, NULL);

@@ -59,6 +59,58 @@ void cpu_reset_interrupt(CPUState *cpu, int mask);
  */
 extern void (*tcg_cpu_wake_fn)(CPUState *cpu);
 
+/* ---- several vCPU threads (tcg-exclusive.c) ---- */
+
+/*
+ * Exclusive sections: start_exclusive returns once every other vCPU is
+ * outside cpu_exec (they wait in cpu_exec_start until end_exclusive). The
+ * caller must itself be outside cpu_exec and hold neither the BQL nor the
+ * TB lock. cpu_exec calls cpu_exec_start/cpu_exec_end itself.
+ */
+void start_exclusive(void);
+void end_exclusive(void);
+void cpu_exec_start(CPUState *cpu);
+void cpu_exec_end(CPUState *cpu);
+/* Does the calling thread hold an exclusive section? */
+bool tcg_in_exclusive(void);
+/*
+ * Must cpu's guest memory accesses be atomic against other vCPUs now?
+ * (thread=multi, and not inside the exclusive one-instruction step.)
+ */
+bool tcg_cpu_parallel(CPUState *cpu);
+
+typedef void (*run_on_cpu_func)(CPUState *cpu, void *data);
+/*
+ * Run func on cpu's thread, outside guest code, before it runs more guest
+ * code. run_on_cpu waits (dropping the BQL meanwhile) and runs func
+ * directly when called on cpu's own thread; it must not be called from
+ * TB code (helpers) of another vCPU. async_run_on_cpu does not wait.
+ */
+void run_on_cpu(CPUState *cpu, run_on_cpu_func func, void *data);
+void async_run_on_cpu(CPUState *cpu, run_on_cpu_func func, void *data);
+bool cpu_work_pending(CPUState *cpu);
+/* On cpu's thread, outside cpu_exec: run what was queued. */
+void process_queued_cpu_work(CPUState *cpu);
+
+/*
+ * An atomic access that host atomics cannot do (crosses a page or a
+ * cache line, or is not RAM): restore state to the instruction at
+ * retaddr and leave with EXCP_ATOMIC; the vCPU thread then runs that
+ * instruction alone in an exclusive section (cpu_exec_step_atomic).
+ */
+void cpu_loop_exit_atomic(CPUState *cpu, uintptr_t retaddr)
+    __attribute__((noreturn));
+void cpu_exec_step_atomic(CPUState *cpu);
+
+/*
+ * Host address of [addr, addr + size) for an atomic read-modify-write
+ * through mmu_idx: faults as a store would (#PF), invalidates
+ * translations of the bytes, and returns NULL when the operand is not
+ * plain RAM within one page and one 64-byte cache line.
+ */
+void *tlb_atomic_host(CPUState *cpu, uint64_t addr, unsigned size, int mmu_idx,
+                      uintptr_t retaddr);
+
 /* Leave guest code to cpu_exec's loop (exception_index says why). */
 void cpu_loop_exit(CPUState *cpu) __attribute__((noreturn));
 /* The same after restoring guest state to the insn at host pc retaddr. */
@@ -144,6 +196,7 @@ typedef struct TCGStats {
     uint64_t tb_flushes;
     uint64_t chains;            /* goto_tb patched */
     uint64_t tlb_fills, tlb_flushes;
+    uint64_t atomic_retries;    /* LOCKed RMWs restarted after a lost race */
 } TCGStats;
 void tcg_get_stats(TCGStats *st);
 

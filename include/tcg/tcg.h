@@ -404,6 +404,8 @@ extern __thread uintptr_t tci_tb_ptr;
  * creates the fixed env temp. Globals are created after it.
  */
 void tcg_context_init(TCGContext *s, const TCGBackend *backend);
+/* Free what the context allocated (not s itself); its code stays. */
+void tcg_context_destroy(TCGContext *s);
 /* Make s the calling thread's tcg_ctx. */
 void tcg_set_current(TCGContext *s);
 

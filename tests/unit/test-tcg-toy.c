@@ -479,12 +479,24 @@ static void case_interrupt(void)
 
 /* ---- (8) round-robin ---- */
 
+typedef struct Stopper {
+    volatile bool stop;
+    ToyCPU *c[2];
+} Stopper;
+
+/* Stop once both vCPUs visibly ran (bounded: 10 s), however slow the host. */
 static gpointer stopper_thread(gpointer opaque)
 {
-    volatile bool *stop = opaque;
+    Stopper *st = opaque;
 
-    g_usleep(100 * 1000);
-    *stop = true;
+    for (int i = 0; i < 10000; i++) {
+        if (__atomic_load_n(&st->c[0]->env.regs[1], __ATOMIC_RELAXED) > 0 &&
+            __atomic_load_n(&st->c[1]->env.regs[1], __ATOMIC_RELAXED) > 0) {
+            break;
+        }
+        g_usleep(1000);
+    }
+    st->stop = true;
     return NULL;
 }
 
@@ -497,14 +509,14 @@ static void case_round_robin(void)
         T_ADD(1, 1, 3),
         T_BNE(3, 0, -8),
     };
-    volatile bool stop = false;
+    Stopper st = { .stop = false, .c = { c0, c1 } };
     GThread *t;
 
     toy_load(&machine, 0x20000, prog, G_N_ELEMENTS(prog));
     toy_load(&machine, 0x21000, prog, G_N_ELEMENTS(prog));
     c0->parent.next_cpu = &c1->parent;
-    t = g_thread_new("stop", stopper_thread, (gpointer)&stop);
-    tcg_rr_run(&c0->parent, &stop);
+    t = g_thread_new("stop", stopper_thread, &st);
+    tcg_rr_run(&c0->parent, &st.stop);
     g_thread_join(t);
     g_assert_cmpuint(c0->env.regs[1], >, 0);
     g_assert_cmpuint(c1->env.regs[1], >, 0);
@@ -515,8 +527,8 @@ static void case_round_robin(void)
     tb_flush(NULL);
     reset_regs(c0, 0x20000);
     reset_regs(c1, 0x21000);
-    stop = false;
-    g_assert_cmpint(tcg_rr_run(&c0->parent, &stop), ==, EXCP_HLT);
+    st.stop = false;
+    g_assert_cmpint(tcg_rr_run(&c0->parent, &st.stop), ==, EXCP_HLT);
     g_assert_true(c0->parent.halted && c1->parent.halted);
     toy_cpu_free(c1);
     toy_cpu_free(c0);

@@ -10,6 +10,7 @@
 #include "tcg/tcg.h"
 #include "tcg/tcg-op.h"
 #include "exec/helper-gen.h"
+#include "exec/helper-atomic.h"
 #include "exec/translator.h"
 #include "exec/exec-all.h"
 #include "toy-isa.h"
@@ -162,6 +163,32 @@ static void toy_translate_insn(DisasContextBase *db, CPUState *cpu)
         tcg_gen_qemu_st_i64(toy_regs[rs], t, dc->mmu_idx, (MemOp)(rt & MO_SIZE));
         tcg_temp_free_i64(t);
         break;
+    case TOY_XADD:
+    case TOY_CASADD: {
+        TCGv_i32 oi = tcg_constant_i32(make_memop_idx(MO_LEUQ, dc->mmu_idx));
+        TCGv_i64 old = tcg_temp_new_i64(), sum = tcg_temp_new_i64();
+
+        t = tcg_temp_new_i64();
+        tcg_gen_addi_i64(t, toy_regs[rs], imm);
+        if (op == TOY_XADD && (db->tb->cflags & CF_PARALLEL)) {
+            gen_helper_atomic_fetch_add(old, tcg_env, t, toy_regs[rt], oi);
+        } else {
+            tcg_gen_qemu_ld_i64(old, t, dc->mmu_idx, MO_LEUQ);
+            tcg_gen_add_i64(sum, old, toy_regs[rt]);
+            if (db->tb->cflags & CF_PARALLEL) {
+                gen_helper_atomic_cas_retry(tcg_env, t, old, sum, oi);
+            } else {
+                tcg_gen_qemu_st_i64(sum, t, dc->mmu_idx, MO_LEUQ);
+            }
+        }
+        if (op == TOY_XADD) {
+            tcg_gen_mov_i64(toy_regs[rd], old);
+        }
+        tcg_temp_free_i64(t);
+        tcg_temp_free_i64(old);
+        tcg_temp_free_i64(sum);
+        break;
+    }
     default:
         gen_helper_toy_raise(tcg_env, tcg_constant_i32(TOY_EXCP_ILL));
         db->is_jmp = DISAS_NORETURN;

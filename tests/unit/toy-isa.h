@@ -1,8 +1,10 @@
 /*
- * toy-isa.h: a made-up ten-instruction guest for the end-to-end tests of
+ * toy-isa.h: a made-up twelve-instruction guest for the end-to-end tests of
  * the TCG execution engine (tests/unit only). Eight 64-bit registers and
  * a pc; every insn is 8 bytes, a little-endian word
  *   opcode | rd << 8 | rs << 16 | rt << 24 | (uint32_t)imm32 << 32
+ * XADD and CASADD are atomic against other vCPUs when the TB has
+ * CF_PARALLEL (helper-atomic.h), plain load/add/store otherwise.
  * Two MMU indexes: 1 maps virtual = physical, 0 goes through a page
  * table the test fills (toy_map). A toy machine is RAM at 0 and an MMIO
  * "port" device at TOY_IO_BASE that records what it is written.
@@ -27,6 +29,8 @@ enum {
     TOY_JR,         /* pc = rs */
     TOY_DIV,        /* rd = rs / rt (signed); rt == 0: TOY_EXCP_DIV */
     TOY_OUT,        /* port imm (MMIO) = rs, 1 << rt bytes */
+    TOY_XADD,       /* rd = old 64-bit [rs + imm]; [rs + imm] += rt, atomically */
+    TOY_CASADD,     /* [rs + imm] += rt atomically, as load + compare-and-swap */
 };
 
 #define TOY_INSN(op, rd, rs, rt, imm) \
@@ -42,6 +46,8 @@ enum {
 #define T_JR(rs)          TOY_INSN(TOY_JR, 0, rs, 0, 0)
 #define T_DIV(rd, rs, rt) TOY_INSN(TOY_DIV, rd, rs, rt, 0)
 #define T_OUT(rs, lg, port) TOY_INSN(TOY_OUT, 0, rs, lg, port)
+#define T_XADD(rd, rs, rt, imm) TOY_INSN(TOY_XADD, rd, rs, rt, imm)
+#define T_CASADD(rs, rt, imm) TOY_INSN(TOY_CASADD, 0, rs, rt, imm)
 
 /* Guest exceptions (exception_index values below EXCP_INTERRUPT). */
 #define TOY_EXCP_DIV     0

@@ -20,6 +20,8 @@
 
 struct AddressSpace;
 struct TCGCPUOps;
+struct TCGWorkItem;
+struct TCGCPUThread;
 
 /* Exception indexes above the target's own: reasons cpu_exec returns. */
 #define EXCP_INTERRUPT  0x10000 /* async interruption (cpu_exit) */
@@ -76,6 +78,11 @@ struct CPUState {
     struct CPUTLB *tlb;
     struct TBJmpCache *tb_jmp_cache;
     uintptr_t mem_io_pc;
+
+    /* Multi-threaded TCG (accel/tcg/tcg-exclusive.c, tcg-mttcg.c). */
+    bool running;                       /* in cpu_exec (exclusive sections) */
+    struct TCGWorkItem *work_first;     /* run_on_cpu queue */
+    struct TCGCPUThread *thread;        /* thread=multi: its own thread */
 
     CPUState *next_cpu;                 /* round-robin list */
     void *opaque;                       /* the target's own */

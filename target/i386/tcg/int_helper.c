@@ -273,6 +273,49 @@ void helper_das(CPUX86State *env)
 
 /* ---- compare-exchange ---- */
 
+/*
+ * Under thread=multi (tcg_cpu_parallel) both run as one host LOCK
+ * CMPXCHG8B/CMPXCHG16B on the operand's host address; an operand the host
+ * cannot reach that way (MMIO, crossing a cache line) is done by the
+ * load/store path below inside the exclusive one-instruction step.
+ * Either way the destination is written (the old value on failure).
+ */
+static bool cmpxchg8b_host(void *h, uint64_t *cmpv, uint64_t newv)
+{
+    bool ok;
+
+    asm volatile("lock cmpxchgq %3, %1\n\tsete %0"
+                 : "=q"(ok), "+m"(*(volatile uint64_t *)h), "+a"(*cmpv)
+                 : "r"(newv) : "memory", "cc");
+    return ok;
+}
+
+static bool cmpxchg16b_host(void *h, uint64_t *lo, uint64_t *hi, uint64_t nlo, uint64_t nhi)
+{
+    bool ok;
+
+    asm volatile("lock cmpxchg16b %1\n\tsete %0"
+                 : "=q"(ok), "+m"(*(volatile uint64_t (*)[2])h), "+a"(*lo), "+d"(*hi)
+                 : "b"(nlo), "c"(nhi) : "memory", "cc");
+    return ok;
+}
+
+static void *cmpxchg_host(CPUX86State *env, uint64_t a0, unsigned size, int mmu,
+                          uintptr_t ra)
+{
+    CPUState *cs = env_cpustate(env);
+    void *h;
+
+    if (!tcg_cpu_parallel(cs)) {
+        return NULL;
+    }
+    h = tlb_atomic_host(cs, a0, size, mmu, ra);
+    if (!h) {
+        cpu_loop_exit_atomic(cs, ra);
+    }
+    return h;
+}
+
 void helper_cmpxchg8b(CPUX86State *env, uint64_t a0)
 {
     uintptr_t ra = GETPC();
@@ -282,14 +325,20 @@ void helper_cmpxchg8b(CPUX86State *env, uint64_t a0)
                     (env->regs[R_EAX] & 0xffffffffULL);
     uint64_t newv = ((env->regs[R_ECX] & 0xffffffffULL) << 32) |
                     (env->regs[R_EBX] & 0xffffffffULL);
-    uint64_t oldv = cpu_ldq_mmuidx_ra(env, a0, mmu, ra);
+    void *h = cmpxchg_host(env, a0, 8, mmu, ra);
+    uint64_t oldv = cmpv;
+    bool ok;
 
-    /* The destination is written either way (the old value on failure). */
-    if (oldv == cmpv) {
-        cpu_stq_mmuidx_ra(env, a0, newv, mmu, ra);
+    if (h) {
+        ok = cmpxchg8b_host(h, &oldv, newv);
+    } else {
+        oldv = cpu_ldq_mmuidx_ra(env, a0, mmu, ra);
+        ok = oldv == cmpv;
+        cpu_stq_mmuidx_ra(env, a0, ok ? newv : oldv, mmu, ra);
+    }
+    if (ok) {
         eflags |= CC_Z;
     } else {
-        cpu_stq_mmuidx_ra(env, a0, oldv, mmu, ra);
         env->regs[R_EAX] = (uint32_t)oldv;
         env->regs[R_EDX] = oldv >> 32;
         eflags &= ~(uint64_t)CC_Z;
@@ -302,20 +351,28 @@ void helper_cmpxchg16b(CPUX86State *env, uint64_t a0)
     uintptr_t ra = GETPC();
     int mmu = x86_mmu_index(env);
     uint64_t eflags, lo, hi;
+    void *h;
+    bool ok;
 
     if (a0 & 0xf) {
         raise_exception_err_ra(env, EXCP0D_GPF, 0, ra);
     }
     eflags = x86_flags_now(env);
-    lo = cpu_ldq_mmuidx_ra(env, a0, mmu, ra);
-    hi = cpu_ldq_mmuidx_ra(env, a0 + 8, mmu, ra);
-    if (lo == env->regs[R_EAX] && hi == env->regs[R_EDX]) {
-        cpu_stq_mmuidx_ra(env, a0, env->regs[R_EBX], mmu, ra);
-        cpu_stq_mmuidx_ra(env, a0 + 8, env->regs[R_ECX], mmu, ra);
+    h = cmpxchg_host(env, a0, 16, mmu, ra);
+    lo = env->regs[R_EAX];
+    hi = env->regs[R_EDX];
+    if (h) {
+        ok = cmpxchg16b_host(h, &lo, &hi, env->regs[R_EBX], env->regs[R_ECX]);
+    } else {
+        lo = cpu_ldq_mmuidx_ra(env, a0, mmu, ra);
+        hi = cpu_ldq_mmuidx_ra(env, a0 + 8, mmu, ra);
+        ok = lo == env->regs[R_EAX] && hi == env->regs[R_EDX];
+        cpu_stq_mmuidx_ra(env, a0, ok ? env->regs[R_EBX] : lo, mmu, ra);
+        cpu_stq_mmuidx_ra(env, a0 + 8, ok ? env->regs[R_ECX] : hi, mmu, ra);
+    }
+    if (ok) {
         eflags |= CC_Z;
     } else {
-        cpu_stq_mmuidx_ra(env, a0, lo, mmu, ra);
-        cpu_stq_mmuidx_ra(env, a0 + 8, hi, mmu, ra);
         env->regs[R_EAX] = lo;
         env->regs[R_EDX] = hi;
         eflags &= ~(uint64_t)CC_Z;

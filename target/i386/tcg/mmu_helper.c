@@ -18,6 +18,9 @@
 #define PG_PSE      (1ULL << 7)
 #define PG_NX       (1ULL << 63)
 
+/* X86Translation.excp: another vCPU changed an entry under the walk. */
+#define MMU_WALK_AGAIN (-2)
+
 /* The result of a walk: where and with what rights, or the fault. */
 typedef struct X86Translation {
     uint64_t paddr;
@@ -67,19 +70,57 @@ static uint32_t mmu_ldl(CPUState *cs, uint64_t pa)
 }
 
 /*
- * Set bits in an entry if missing. One vCPU thread runs the page walk and
- * round-robin serialises vCPUs, so read-modify-write is atomic enough.
+ * Set bits in an entry if missing. Under thread=multi another vCPU may
+ * change the entry between the walk's load and this write (Linux clears
+ * PTEs with XCHG while others walk): writing back the stale value would
+ * bring a cleared entry back. So in RAM the bits are set with a
+ * compare-and-swap against the value the walk used; false: the entry
+ * changed, walk again. Page tables outside RAM get a plain store.
  */
-static void mmu_set_bits(CPUState *cs, uint64_t pa, uint64_t pte, uint64_t bits, bool wide)
+static bool mmu_set_bits(CPUState *cs, uint64_t pa, uint64_t pte, uint64_t bits, bool wide)
 {
+    MemoryRegionSection sec;
+    FlatView *fv;
+    void *host = NULL;
+    bool ok = true;
+
     if ((pte & bits) == bits) {
-        return;
+        return true;
     }
-    if (wide) {
-        address_space_stq_le(cs->as, pa, pte | bits, MEMTXATTRS_UNSPECIFIED, NULL);
-    } else {
-        address_space_stl_le(cs->as, pa, (uint32_t)(pte | bits), MEMTXATTRS_UNSPECIFIED, NULL);
+    fv = address_space_get_flatview(cs->as);
+    sec = memory_region_find_flat(fv, pa);
+    if (sec.mr && memory_region_is_ram(sec.mr) && !memory_region_is_rom(sec.mr) &&
+        !sec.readonly && sec.size >= (Int128)(wide ? 8 : 4) &&
+        !(pa & (wide ? 7 : 3))) {
+        host = (uint8_t *)memory_region_get_ram_ptr(sec.mr) + sec.offset_within_region;
     }
+    if (host && wide) {
+        uint64_t old = GUINT64_TO_LE(pte);
+
+        ok = __atomic_compare_exchange_n((uint64_t *)host, &old, GUINT64_TO_LE(pte | bits),
+                                         false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    } else if (host) {
+        uint32_t old = GUINT32_TO_LE((uint32_t)pte);
+
+        ok = __atomic_compare_exchange_n((uint32_t *)host, &old,
+                                         GUINT32_TO_LE((uint32_t)(pte | bits)),
+                                         false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    }
+    flatview_unref(fv);
+    if (!host) {
+        if (wide) {
+            address_space_stq_le(cs->as, pa, pte | bits, MEMTXATTRS_UNSPECIFIED, NULL);
+        } else {
+            address_space_stl_le(cs->as, pa, (uint32_t)(pte | bits), MEMTXATTRS_UNSPECIFIED,
+                                 NULL);
+        }
+        return true;
+    }
+    if (ok) {
+        /* The write bypassed the memory API: translations of the page go. */
+        tb_invalidate_phys_range(pa, pa + (wide ? 8 : 4));
+    }
+    return ok;
 }
 
 bool x86_load_pdptrs(CPUX86State *env)
@@ -289,12 +330,18 @@ static void mmu_translate(CPUX86State *env, uint64_t addr, MMUAccessType type, i
         }
         /* Accessed on every level; dirty on the leaf for a write. */
         for (int i = 0; i < levels - 1; i++) {
-            mmu_set_bits(cs, pte_addrs[i], ptes[i], PG_ACCESSED, wide);
+            if (!mmu_set_bits(cs, pte_addrs[i], ptes[i], PG_ACCESSED, wide)) {
+                t->excp = MMU_WALK_AGAIN;
+                return;
+            }
         }
-        if (type == MMU_DATA_STORE) {
-            mmu_set_bits(cs, pte_addrs[levels - 1], leaf, PG_ACCESSED | PG_DIRTY, wide);
-        } else {
-            mmu_set_bits(cs, pte_addrs[levels - 1], leaf, PG_ACCESSED, wide);
+        if (!mmu_set_bits(cs, pte_addrs[levels - 1], leaf,
+                          type == MMU_DATA_STORE ? PG_ACCESSED | PG_DIRTY : PG_ACCESSED,
+                          wide)) {
+            t->excp = MMU_WALK_AGAIN;
+            return;
+        }
+        if (type != MMU_DATA_STORE) {
             if (!(leaf & PG_DIRTY)) {
                 /* The first write must come back here to set D. */
                 prot &= ~PAGE_WRITE;
@@ -312,7 +359,9 @@ bool x86_cpu_tlb_fill(CPUState *cs, uint64_t addr, int size, MMUAccessType acces
     CPUX86State *env = cs->env_ptr;
     X86Translation t;
 
-    mmu_translate(env, addr, access_type, mmu_idx, &t);
+    do {
+        mmu_translate(env, addr, access_type, mmu_idx, &t);
+    } while (t.excp == MMU_WALK_AGAIN);
     if (t.excp < 0) {
         tlb_set_page(cs, addr & TARGET_PAGE_MASK, t.paddr & TARGET_PAGE_MASK, t.prot,
                      mmu_idx, t.page_size);

@@ -11,28 +11,61 @@
  */
 #include "qemu/osdep.h"
 #include "target/i386/tcg/translate.h"
+#include "exec/helper-atomic.h"
 
 /*
  * LOCK: every read-modify-write of guest memory loads with
- * gen_rmw_load and stores with gen_rmw_store. The vCPUs run round-robin
- * on one thread, so nothing else touches guest memory between the two
- * and the LOCKed forms are atomic as they are. When multi-threaded TCG
- * arrives these two are the place to turn a LOCKed pair into a host
- * atomic operation (or a compare-and-swap loop).
+ * gen_rmw_load and stores with gen_rmw_store. Round-robin (no
+ * CF_PARALLEL) runs one vCPU at a time, so nothing else touches guest
+ * memory between the two and the LOCKed forms are atomic as they are.
+ * Under thread=multi a LOCKed memory form keeps the loaded value and
+ * stores with a host compare-and-swap (helper_atomic_cas_retry): if
+ * another vCPU wrote in between, guest state goes back to the start of
+ * the instruction and it runs again. Every LOCKable instruction writes
+ * registers and flags only after its memory store, so the restart sees
+ * them unchanged. XADD and XCHG use host XADD/XCHG directly.
  */
+static __thread TCGv rmw_old;
+
+static bool rmw_atomic(DisasContext *s, int d)
+{
+    return d == OR_TMP0 && (s->prefix & PREFIX_LOCK) &&
+           (s->base.tb->cflags & CF_PARALLEL);
+}
+
+static TCGv_i32 rmw_oi(DisasContext *s, MemOp ot)
+{
+    return tcg_constant_i32(make_memop_idx(ot | MO_LE | s->align_check, s->mem_index));
+}
+
 static void gen_rmw_load(DisasContext *s, MemOp ot, int d)
 {
     if (d == OR_TMP0) {
         gen_op_ld_v(s, ot, s->T0, s->A0);
+        if (rmw_atomic(s, d)) {
+            rmw_old = tcg_temp_new();
+            tcg_gen_mov_i64(rmw_old, s->T0);
+        }
     } else {
         gen_op_mov_v_reg(s, ot, s->T0, d);
+    }
+}
+
+/* Store val to A0: as a compare-and-swap against gen_rmw_load's value if LOCKed. */
+static void gen_rmw_store_val(DisasContext *s, MemOp ot, TCGv val)
+{
+    if (rmw_atomic(s, OR_TMP0)) {
+        gen_helper_atomic_cas_retry(tcg_env, s->A0, rmw_old, val, rmw_oi(s, ot));
+        tcg_temp_free(rmw_old);
+    } else {
+        gen_op_st_v(s, ot, val, s->A0);
     }
 }
 
 static void gen_rmw_store(DisasContext *s, MemOp ot, int d)
 {
     if (d == OR_TMP0) {
-        gen_op_st_v(s, ot, s->T0, s->A0);
+        gen_rmw_store_val(s, ot, s->T0);
     } else {
         gen_op_mov_reg_v(s, ot, d, s->T0);
     }
@@ -706,7 +739,7 @@ static void gen_cmpxchg(CPUX86State *env, DisasContext *s, int b)
      */
     if (d == OR_TMP0) {
         tcg_gen_movcond_i64(TCG_COND_EQ, newv, oldv, cmpv, newv, oldv);
-        gen_op_st_v(s, ot, newv, s->A0);
+        gen_rmw_store_val(s, ot, newv);
     } else {
         gen_ext_tl(s->tmp4, cpu_regs[d], ot, false);
         tcg_gen_movcond_i64(TCG_COND_EQ, newv, oldv, cmpv, newv, s->tmp4);
@@ -737,6 +770,17 @@ static void gen_xadd(CPUX86State *env, DisasContext *s, int b)
     int reg = modrm_reg(s, modrm);
     int d = decode_rm_operand(env, s, modrm, 0);
 
+    if (rmw_atomic(s, d)) {
+        /* Host LOCK XADD: never retried, whatever the contention. */
+        gen_op_mov_v_reg(s, ot, s->T1, reg);
+        gen_helper_atomic_fetch_add(s->T0, tcg_env, s->A0, s->T1, rmw_oi(s, ot));
+        tcg_gen_add_i64(s->tmp4, s->T0, s->T1);
+        gen_op_mov_reg_v(s, ot, reg, s->T0);
+        tcg_gen_mov_i64(cpu_cc_src, s->T1);
+        tcg_gen_mov_i64(cpu_cc_dst, s->tmp4);
+        set_cc_op(s, CC_OP_ADDB + ot);
+        return;
+    }
     gen_rmw_load(s, ot, d);
     gen_op_mov_v_reg(s, ot, s->T1, reg);
     tcg_gen_add_i64(s->tmp4, s->T0, s->T1);
@@ -820,6 +864,30 @@ static void gen_flag_insn(DisasContext *s, int b)
 
 /* ---- the dispatcher ---- */
 
+/*
+ * XCHG r, m (86/87 with a memory operand) is locked with or without the
+ * prefix. Round-robin leaves it to translate-ctl.c's load and store;
+ * under thread=multi it is one host XCHG. Returns false to pass.
+ */
+static bool gen_xchg_mem_atomic(DisasContext *s, int b)
+{
+    CPUX86State *env = s->env;
+    MemOp ot = mo_b_d(b, s->dflag);
+    int modrm, reg;
+
+    if (!(s->base.tb->cflags & CF_PARALLEL) ||
+        (translator_ldub(env, &s->base, s->pc) & 0xc0) == 0xc0) {
+        return false;
+    }
+    modrm = x86_ldub_code(env, s);
+    reg = modrm_reg(s, modrm);
+    gen_lea_modrm(env, s, modrm);
+    gen_op_mov_v_reg(s, ot, s->T0, reg);
+    gen_helper_atomic_xchg(s->T1, tcg_env, s->A0, s->T0, rmw_oi(s, ot));
+    gen_op_mov_reg_v(s, ot, reg, s->T1);
+    return true;
+}
+
 bool disas_insn_alu(DisasContext *s, CPUState *cpu, int b)
 {
     CPUX86State *env = s->env;
@@ -827,6 +895,9 @@ bool disas_insn_alu(DisasContext *s, CPUState *cpu, int b)
     int modrm, reg, d;
 
     switch (b) {
+    case 0x86:
+    case 0x87:
+        return gen_xchg_mem_atomic(s, b);
     case 0x00 ... 0x3f:
         if ((b & 7) > 5) {
             /* 27/2F/37/3F: BCD; the other x6/x7 are segment push/pop. */
