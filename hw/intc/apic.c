@@ -1,34 +1,15 @@
 /*
- * apic.c: the local APIC (xAPIC) of each vCPU under TCG: registers,
- * priorities (TPR/PPR/ISR/IRR), EOI with the IOAPIC's EOI broadcast, IPIs
- * (fixed, lowest priority, NMI, INIT, SIPI; physical and flat/cluster
- * logical destinations), the LVT and the timer (one-shot and periodic),
- * and the 8259 behind LINT0 as ExtINT. Not modelled: x2APIC, TSC
- * deadline, relocation of the APIC page (it stays at 0xfee00000).
+ * apic.c: the local APIC of each vCPU, for any accelerator: registers,
+ * priorities (TPR/PPR/APR/ISR/IRR), EOI with the IOAPIC's EOI broadcast,
+ * the APIC bus (IPIs, IOAPIC messages, MSIs; physical, flat/cluster and
+ * x2APIC cluster destinations), the 8259 behind LINT0 as ExtINT, the MMIO
+ * window and `info lapic`. The timer is in apic-timer.c, IA32_APIC_BASE
+ * and the x2APIC MSRs in apic-x2apic.c, the TCG glue in apic-tcg.c.
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
-#include "qemu/timer.h"
-#include "hw/intc/apic.h"
-#include "exec/exec-all.h"
-
-/* accel/tcg's vCPU running on this thread (translate-all.c). */
-extern __thread CPUState *current_cpu;
-
-#define APIC_LVT_NB         6
-#define APIC_LVT_TIMER      0
-#define APIC_LVT_LINT0      3
-#define APIC_LVT_LINT1      4
-#define APIC_LVT_ERROR      5
-#define APIC_LVT_MASKED     (1u << 16)
-#define APIC_LVT_LEVEL      (1u << 15)
-#define APIC_LVT_TIMER_MODE (3u << 17)
-#define APIC_TIMER_PERIODIC (1u << 17)
-#define APIC_SVR_ENABLE     (1u << 8)
-#define APIC_ICR_LEVEL      (1u << 14)
-#define APIC_ICR_TRIGGER    (1u << 15)
-#define APIC_ICR_DESTMODE   (1u << 11)
+#include "apic-internal.h"
 
 /* Only the architecturally writable bits of each LVT entry. */
 static const uint32_t apic_lvt_mask[APIC_LVT_NB] = {
@@ -40,30 +21,16 @@ static const uint32_t apic_lvt_mask[APIC_LVT_NB] = {
     0x100ff,        /* error */
 };
 
-struct APICState {
-    X86TCGCPU *cpu;
-    uint32_t id;                /* 8-bit xAPIC ID */
-    uint8_t tpr;
-    uint32_t ldr, dfr, svr, esr, esr_pending;
-    uint32_t icr_lo, icr_hi;
-    uint32_t lvt[APIC_LVT_NB];
-    uint32_t divide;            /* the register as written */
-    unsigned count_shift;       /* log2 of the divisor */
-    uint32_t initial_count;
-    int64_t load_time;          /* ns when initial_count was written */
-    int64_t next_time;          /* -1: timer not armed */
-    uint32_t isr[8], tmr[8], irr[8];
-    bool extint_pending;        /* an ExtINT message: read the 8259 */
-    QEMUTimer *timer;
-};
-
 static GPtrArray *apic_all;
 static MemoryRegion apic_mr;
+MemoryRegion *apic_sysmem;
 static int (*apic_pic_read)(void *opaque);
 static void *apic_pic_opaque;
 static int apic_pic_level;
 static void (*apic_eoi_cb)(void *opaque, int vector);
 static void *apic_eoi_opaque;
+static __thread APICState *apic_cur;
+APICState *(*apic_current_fallback)(void);
 
 static int64_t apic_virtual_ns(void)
 {
@@ -102,9 +69,14 @@ static int apic_highest(const uint32_t *v)
 
 /* ---- state ---- */
 
-static bool apic_hw_enabled(APICState *s)
+bool apic_hw_enabled(APICState *s)
 {
-    return !s->cpu || (s->cpu->env.apic_base & MSR_IA32_APICBASE_ENABLE);
+    return s->base & APIC_BASE_EN;
+}
+
+bool apic_x2apic_mode(APICState *s)
+{
+    return (s->base & (APIC_BASE_EN | APIC_BASE_EXTD)) == (APIC_BASE_EN | APIC_BASE_EXTD);
 }
 
 static bool apic_sw_enabled(APICState *s)
@@ -112,12 +84,7 @@ static bool apic_sw_enabled(APICState *s)
     return s->svr & APIC_SVR_ENABLE;
 }
 
-static CPUState *apic_cs(APICState *s)
-{
-    return s->cpu ? &s->cpu->parent : NULL;
-}
-
-static uint8_t apic_ppr(APICState *s)
+uint8_t apic_ppr(APICState *s)
 {
     int isrv = apic_highest(s->isr);
 
@@ -125,6 +92,24 @@ static uint8_t apic_ppr(APICState *s)
         return s->tpr;
     }
     return isrv & 0xf0;
+}
+
+/*
+ * The arbitration priority (SDM 10.8.3.1 / the P6 family's APR): the TPR
+ * when it is at least the class of the highest pending and in-service
+ * vectors, else the highest of those classes.
+ */
+static uint8_t apic_apr(APICState *s)
+{
+    int irrv = apic_highest(s->irr), isrv = apic_highest(s->isr);
+    unsigned irr_class = irrv < 0 ? 0 : (unsigned)irrv >> 4;
+    unsigned isr_class = isrv < 0 ? 0 : (unsigned)isrv >> 4;
+    unsigned tpr_class = s->tpr >> 4;
+
+    if (tpr_class >= irr_class && tpr_class > isr_class) {
+        return s->tpr;
+    }
+    return MAX(tpr_class, MAX(irr_class, isr_class)) << 4;
 }
 
 /* The highest IRR vector whose class is above the PPR, -1 if none. */
@@ -152,23 +137,20 @@ static bool apic_accept_pic_intr(APICState *s)
     return !(lvt0 & APIC_LVT_MASKED) && ((lvt0 >> 8) & 7) == APIC_DM_EXTINT;
 }
 
-/* Raise or drop CPU_INTERRUPT_HARD after any change of IRR/ISR/TPR. */
-static void apic_update_irq(APICState *s)
+/* Tell the vCPU whether it has an interrupt to take, after any change. */
+void apic_update_irq(APICState *s)
 {
-    CPUState *cs = apic_cs(s);
+    bool pending;
 
-    if (!cs) {
+    if (!s->ops || !s->ops->set_intr) {
         return;
     }
-    if ((apic_hw_enabled(s) && apic_sw_enabled(s) && apic_pending(s) >= 0) ||
-        s->extint_pending || (apic_pic_level && apic_accept_pic_intr(s))) {
-        cpu_interrupt(cs, CPU_INTERRUPT_HARD);
-    } else {
-        cpu_reset_interrupt(cs, CPU_INTERRUPT_HARD);
-    }
+    pending = (apic_hw_enabled(s) && apic_sw_enabled(s) && apic_pending(s) >= 0) ||
+              s->extint_pending || (apic_pic_level && apic_accept_pic_intr(s));
+    s->ops->set_intr(s->cpu, pending);
 }
 
-static void apic_set_irq(APICState *s, int vector, bool level)
+void apic_set_irq(APICState *s, int vector, bool level)
 {
     if (vector < 16) {
         /* Vectors 0-15 are illegal: "received illegal vector". */
@@ -184,15 +166,8 @@ static void apic_set_irq(APICState *s, int vector, bool level)
     apic_update_irq(s);
 }
 
-static void apic_update_timer_shift(APICState *s)
-{
-    unsigned v = (s->divide & 3) | ((s->divide >> 1) & 4);
-
-    s->count_shift = (v + 1) & 7;
-}
-
-/* INIT: everything but the ID back to the power-up values. */
-static void apic_init_reset(APICState *s)
+/* INIT: everything but the ID and IA32_APIC_BASE back to the power-up values. */
+void apic_init_reset(APICState *s)
 {
     s->tpr = 0;
     s->ldr = 0;
@@ -203,26 +178,26 @@ static void apic_init_reset(APICState *s)
     for (int i = 0; i < APIC_LVT_NB; i++) {
         s->lvt[i] = APIC_LVT_MASKED;
     }
-    s->divide = 0;
-    apic_update_timer_shift(s);
-    s->initial_count = 0;
-    s->load_time = 0;
-    s->next_time = -1;
-    timer_del(s->timer);
+    apic_timer_reset(s);
     memset(s->isr, 0, sizeof(s->isr));
     memset(s->tmr, 0, sizeof(s->tmr));
     memset(s->irr, 0, sizeof(s->irr));
     s->extint_pending = false;
+    /* In x2APIC mode the LDR is derived from the ID and survives INIT. */
+    if (apic_x2apic_mode(s)) {
+        s->ldr = ((s->id >> 4) << 16) | (1u << (s->id & 0xf));
+    }
 }
 
 void apic_reset(APICState *s)
 {
+    apic_base_reset(s);
     apic_init_reset(s);
     /*
      * As QEMU's pc: the BSP's LINT0 starts as unmasked ExtINT (the
      * firmware's setting), so that the 8259 reaches it.
      */
-    if (s->cpu && s->cpu->is_bsp) {
+    if (s->is_bsp) {
         s->lvt[APIC_LVT_LINT0] = APIC_DM_EXTINT << 8;
     }
     apic_update_irq(s);
@@ -233,13 +208,17 @@ static void apic_timer_cb(void *opaque)
     apic_timer_fire(opaque);
 }
 
-APICState *apic_new(X86TCGCPU *cpu, uint32_t apic_id)
+APICState *apic_new_cpu(const APICCpuOps *ops, void *cpu, uint32_t apic_id, bool is_bsp)
 {
     APICState *s = g_new0(APICState, 1);
 
+    s->ops = ops;
     s->cpu = cpu;
-    s->id = apic_id & 0xff;
+    s->is_bsp = is_bsp;
+    s->initial_id = apic_id;
+    s->tsc_khz = 1000000;
     s->timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, apic_timer_cb, s);
+    memory_region_init_io(&s->page, NULL, &apic_page_ops, s, "apic-relocated", 0x1000);
     apic_reset(s);
     if (!apic_all) {
         apic_all = g_ptr_array_new();
@@ -253,96 +232,75 @@ void apic_free(APICState *s)
     if (!s) {
         return;
     }
+    if (s->page_mapped && apic_sysmem) {
+        memory_region_del_subregion(apic_sysmem, &s->page);
+    }
+    memory_region_destroy(&s->page);
+    if (apic_cur == s) {
+        apic_cur = NULL;
+    }
     g_ptr_array_remove(apic_all, s);
     timer_free(s->timer);
     g_free(s);
 }
 
-APICState *apic_of(X86TCGCPU *cpu)
+APICState *apic_next(APICState *prev)
 {
-    for (guint i = 0; apic_all && i < apic_all->len; i++) {
-        APICState *s = g_ptr_array_index(apic_all, i);
+    guint i = 0;
 
-        if (s->cpu == cpu) {
-            return s;
+    if (!apic_all) {
+        return NULL;
+    }
+    if (prev) {
+        if (!g_ptr_array_find(apic_all, prev, &i)) {
+            return NULL;
         }
+        i++;
     }
-    return NULL;
+    return i < apic_all->len ? g_ptr_array_index(apic_all, i) : NULL;
 }
 
-/* ---- the timer: the input clock is 1 GHz of QEMU_CLOCK_VIRTUAL ---- */
-
-static uint64_t apic_timer_period(APICState *s)
+void *apic_get_cpu(APICState *s)
 {
-    return ((uint64_t)s->initial_count + 1) << s->count_shift;
+    return s->cpu;
 }
 
-/* Arm the QEMUTimer for the next expiry after now, or disarm it. */
-static void apic_timer_arm(APICState *s, int64_t now)
+void apic_set_current(APICState *s)
 {
-    uint64_t period = apic_timer_period(s);
-    uint64_t elapsed;
-
-    if (s->initial_count == 0 ||
-        (s->lvt[APIC_LVT_TIMER] & APIC_LVT_TIMER_MODE) > APIC_TIMER_PERIODIC) {
-        s->next_time = -1;
-        timer_del(s->timer);
-        return;
-    }
-    elapsed = now > s->load_time ? (uint64_t)(now - s->load_time) : 0;
-    if (s->lvt[APIC_LVT_TIMER] & APIC_TIMER_PERIODIC) {
-        s->next_time = s->load_time + (int64_t)((elapsed / period + 1) * period);
-    } else if (elapsed < period) {
-        s->next_time = s->load_time + (int64_t)period;
-    } else {
-        s->next_time = -1;
-        timer_del(s->timer);
-        return;
-    }
-    timer_mod(s->timer, s->next_time);
+    apic_cur = s;
 }
 
-static uint32_t apic_current_count(APICState *s)
+APICState *apic_current(void)
 {
-    int64_t now = apic_clock_ns();
-    uint64_t d;
-
-    if (s->initial_count == 0 || now < s->load_time) {
-        return s->initial_count;
+    if (apic_cur) {
+        return apic_cur;
     }
-    d = (uint64_t)(now - s->load_time) >> s->count_shift;
-    if (s->lvt[APIC_LVT_TIMER] & APIC_TIMER_PERIODIC) {
-        return s->initial_count - (uint32_t)(d % ((uint64_t)s->initial_count + 1));
-    }
-    return d >= s->initial_count ? 0 : s->initial_count - (uint32_t)d;
-}
-
-int64_t apic_timer_deadline(APICState *s)
-{
-    return s->next_time;
-}
-
-void apic_timer_fire(APICState *s)
-{
-    uint32_t lvt = s->lvt[APIC_LVT_TIMER];
-
-    if (s->next_time < 0) {
-        return;
-    }
-    if (!(lvt & APIC_LVT_MASKED) && apic_hw_enabled(s)) {
-        apic_set_irq(s, lvt & 0xff, false);
-    }
-    apic_timer_arm(s, s->next_time);
+    return apic_current_fallback ? apic_current_fallback() : NULL;
 }
 
 /* ---- the APIC bus ---- */
 
-static bool apic_match_logical(APICState *s, uint8_t dest)
+/* An 8-bit xAPIC destination. */
+static bool apic_match_xapic(APICState *s, uint8_t dest, bool logical)
 {
     uint8_t ldr = s->ldr >> 24;
 
     if (dest == 0xff) {
         return true;
+    }
+    if (apic_x2apic_mode(s)) {
+        /*
+         * An xAPIC-format message (IOAPIC, MSI) to an x2APIC: physical
+         * matches the ID; logical takes the 8 bits as a bitmap of
+         * cluster 0 (without interrupt remapping there is nothing better).
+         */
+        if (!logical) {
+            return dest == s->id;
+        }
+        return (s->ldr >> 16) == 0 && (dest & s->ldr & 0xff);
+    }
+    if (!logical) {
+        return dest == s->id;
     }
     if ((s->dfr >> 28) == 0xf) {        /* flat */
         return dest & ldr;
@@ -351,18 +309,25 @@ static bool apic_match_logical(APICState *s, uint8_t dest)
     return (dest >> 4) == (ldr >> 4) && (dest & ldr & 0xf);
 }
 
-static bool apic_match(APICState *s, uint8_t dest, bool logical)
+/* A 32-bit x2APIC destination (from an x2APIC's ICR). */
+static bool apic_match_x2apic(APICState *s, uint32_t dest, bool logical)
 {
-    if (logical) {
-        return apic_match_logical(s, dest);
+    if (dest == 0xffffffff) {
+        return true;
     }
-    return dest == 0xff || dest == s->id;
+    if (!apic_x2apic_mode(s)) {
+        /* Mixed modes are undefined: read it as an xAPIC message. */
+        return dest < 0xff && apic_match_xapic(s, dest, logical);
+    }
+    if (!logical) {
+        return dest == s->id;
+    }
+    /* Cluster ID in bits 31:16, a bitmap of 16 APICs in 15:0. */
+    return (dest >> 16) == (s->ldr >> 16) && (dest & s->ldr & 0xffff);
 }
 
 static void apic_deliver_one(APICState *t, uint8_t mode, uint8_t vector, bool level)
 {
-    CPUState *cs = apic_cs(t);
-
     switch (mode) {
     case APIC_DM_FIXED:
     case APIC_DM_LOWEST:
@@ -372,22 +337,21 @@ static void apic_deliver_one(APICState *t, uint8_t mode, uint8_t vector, bool le
         qemu_log_mask(LOG_UNIMP, "apic: SMI ignored (no SMM)\n");
         break;
     case APIC_DM_NMI:
-        if (cs) {
-            cpu_interrupt(cs, CPU_INTERRUPT_NMI);
+        if (t->ops && t->ops->nmi) {
+            t->ops->nmi(t->cpu);
         }
         break;
     case APIC_DM_INIT:
         /* INIT resets the APIC (ID and base kept) and the core. */
         apic_init_reset(t);
         apic_update_irq(t);
-        if (cs) {
-            cpu_interrupt(cs, CPU_INTERRUPT_INIT);
+        if (t->ops && t->ops->init) {
+            t->ops->init(t->cpu);
         }
         break;
     case APIC_DM_SIPI:
-        if (cs) {
-            t->cpu->env.sipi_vector = vector;
-            cpu_interrupt(cs, CPU_INTERRUPT_SIPI);
+        if (t->ops && t->ops->sipi) {
+            t->ops->sipi(t->cpu, vector);
         }
         break;
     case APIC_DM_EXTINT:
@@ -396,20 +360,23 @@ static void apic_deliver_one(APICState *t, uint8_t mode, uint8_t vector, bool le
         break;
     default:
         qemu_log_mask(LOG_GUEST_ERROR, "apic: reserved delivery mode %u\n", mode);
-        break;
+        return;
+    }
+    if (t->ops && t->ops->kick) {
+        t->ops->kick(t->cpu);
     }
 }
 
-/*
- * Deliver to every APIC in the set (self / others / all or matching
- * dest). Lowest priority goes to the one matching APIC with the lowest
- * TPR, the first found on a tie.
- */
-static void apic_bus_deliver(APICState *src, unsigned shorthand, uint8_t dest,
-                             bool logical, uint8_t mode, uint8_t vector, bool level)
+void apic_bus_deliver(APICState *src, unsigned shorthand, uint32_t dest, bool x2,
+                      bool logical, uint8_t mode, uint8_t vector, bool level)
 {
     APICState *lowest = NULL;
+    uint8_t lowest_apr = 0;
 
+    /*
+     * Lowest priority goes to the matching APIC with the lowest
+     * arbitration priority, the first found on a tie.
+     */
     for (guint i = 0; apic_all && i < apic_all->len; i++) {
         APICState *t = g_ptr_array_index(apic_all, i);
         bool hit;
@@ -425,15 +392,19 @@ static void apic_bus_deliver(APICState *src, unsigned shorthand, uint8_t dest,
             hit = t != src;
             break;
         default:
-            hit = apic_match(t, dest, logical);
+            hit = x2 ? apic_match_x2apic(t, dest, logical)
+                     : apic_match_xapic(t, dest, logical);
             break;
         }
         if (!hit || !apic_hw_enabled(t)) {
             continue;
         }
         if (mode == APIC_DM_LOWEST && shorthand == 0) {
-            if (!lowest || t->tpr < lowest->tpr) {
+            uint8_t apr = apic_apr(t);
+
+            if (!lowest || apr < lowest_apr) {
                 lowest = t;
+                lowest_apr = apr;
             }
             continue;
         }
@@ -447,20 +418,44 @@ static void apic_bus_deliver(APICState *src, unsigned shorthand, uint8_t dest,
 void apic_deliver_irq(uint8_t dest, uint8_t dest_mode, uint8_t delivery_mode,
                       uint8_t vector, uint8_t trigger_mode)
 {
-    apic_bus_deliver(NULL, 0, dest, dest_mode, delivery_mode, vector, trigger_mode);
+    apic_bus_deliver(NULL, 0, dest, false, dest_mode, delivery_mode, vector, trigger_mode);
 }
 
-static void apic_send_ipi(APICState *s)
+void apic_send_msi(uint64_t addr, uint32_t data)
+{
+    uint8_t mode = (data >> 8) & 7;
+
+    if ((addr >> 20) != (APIC_MMIO_DEFAULT >> 20)) {
+        qemu_log_mask(LOG_GUEST_ERROR, "apic: MSI to 0x%" PRIx64 " outside the APIC "
+                      "window\n", addr);
+        return;
+    }
+    if (mode == 3 || mode == APIC_DM_SIPI) {
+        qemu_log_mask(LOG_GUEST_ERROR, "apic: MSI with reserved delivery mode %u\n",
+                      mode);
+        return;
+    }
+    /*
+     * Destination ID in bits 19:12, DM in bit 2. RH (bit 3) only allows
+     * the chipset to redirect among the destinations; delivering to the
+     * one named is a valid choice.
+     */
+    apic_bus_deliver(NULL, 0, (addr >> 12) & 0xff, false, (addr >> 2) & 1, mode,
+                     data & 0xff, (data >> 15) & 1);
+}
+
+void apic_send_ipi(APICState *s)
 {
     uint32_t lo = s->icr_lo;
     uint8_t mode = (lo >> 8) & 7;
+    bool x2 = apic_x2apic_mode(s);
 
     /* INIT level de-assert only synchronises arbitration IDs. */
     if (mode == APIC_DM_INIT && !(lo & APIC_ICR_LEVEL) && (lo & APIC_ICR_TRIGGER)) {
         return;
     }
-    apic_bus_deliver(s, (lo >> 18) & 3, s->icr_hi >> 24, lo & APIC_ICR_DESTMODE,
-                     mode, lo & 0xff, false);
+    apic_bus_deliver(s, (lo >> 18) & 3, x2 ? s->icr_hi : s->icr_hi >> 24, x2,
+                     lo & APIC_ICR_DESTMODE, mode, lo & 0xff, false);
 }
 
 /* ---- interrupt acknowledge and EOI ---- */
@@ -491,13 +486,12 @@ static int apic_read_pic(void)
 }
 
 /*
- * The vCPU thread calls in without the BQL (INTA, CR8); timers and device
+ * The vCPU thread calls in without the BQL (INTA); timers and device
  * models change the same state with it held: take it here.
  */
-int apic_cpu_get_interrupt(CPUX86State *env)
+int apic_ack_interrupt(APICState *s)
 {
     BQL_LOCK_GUARD();
-    APICState *s = apic_of(env_x86cpu(env));
     int v;
 
     if (!s) {
@@ -521,7 +515,7 @@ int apic_cpu_get_interrupt(CPUX86State *env)
     return -1;
 }
 
-static void apic_eoi(APICState *s)
+void apic_eoi(APICState *s)
 {
     int v = apic_highest(s->isr);
 
@@ -566,7 +560,7 @@ void apic_set_tpr(APICState *s, uint8_t tpr)
     apic_update_irq(s);
 }
 
-/* ---- registers ---- */
+/* ---- xAPIC registers ---- */
 
 uint32_t apic_reg_read(APICState *s, hwaddr offset)
 {
@@ -574,13 +568,13 @@ uint32_t apic_reg_read(APICState *s, hwaddr offset)
 
     switch (idx) {
     case 0x02:
-        return s->id << 24;
+        return apic_x2apic_mode(s) ? s->id : s->id << 24;
     case 0x03:
         return APIC_VERSION;
     case 0x08:
         return s->tpr;
     case 0x09:
-        return 0;               /* APR: arbitration is not modelled */
+        return apic_apr(s);
     case 0x0a:
         return apic_ppr(s);
     case 0x0d:
@@ -614,6 +608,34 @@ uint32_t apic_reg_read(APICState *s, hwaddr offset)
     }
 }
 
+static void apic_write_svr(APICState *s, uint32_t val)
+{
+    /* Going software-disabled masks every LVT entry (SDM 10.4.7.2). */
+    if ((s->svr & APIC_SVR_ENABLE) && !(val & APIC_SVR_ENABLE)) {
+        for (int i = 0; i < APIC_LVT_NB; i++) {
+            s->lvt[i] |= APIC_LVT_MASKED;
+        }
+    }
+    s->svr = val & 0x1ff;
+    apic_update_irq(s);
+}
+
+static void apic_write_lvt(APICState *s, unsigned n, uint32_t val)
+{
+    val &= apic_lvt_mask[n];
+    if (!apic_sw_enabled(s)) {
+        val |= APIC_LVT_MASKED;
+    }
+    if (n == APIC_LVT_TIMER) {
+        apic_timer_write_lvt(s, val);
+        return;
+    }
+    s->lvt[n] = val;
+    if (n == APIC_LVT_LINT0) {
+        apic_update_irq(s);
+    }
+}
+
 void apic_reg_write(APICState *s, hwaddr offset, uint32_t val)
 {
     unsigned idx = (offset >> 4) & 0xff;
@@ -635,14 +657,7 @@ void apic_reg_write(APICState *s, hwaddr offset, uint32_t val)
         s->dfr = val | 0x0fffffff;
         break;
     case 0x0f:
-        /* Going software-disabled masks every LVT entry (SDM 10.4.7.2). */
-        if ((s->svr & APIC_SVR_ENABLE) && !(val & APIC_SVR_ENABLE)) {
-            for (int i = 0; i < APIC_LVT_NB; i++) {
-                s->lvt[i] |= APIC_LVT_MASKED;
-            }
-        }
-        s->svr = val & 0x1ff;
-        apic_update_irq(s);
+        apic_write_svr(s, val);
         break;
     case 0x28:
         /* A write latches the errors seen since the last one. */
@@ -656,42 +671,15 @@ void apic_reg_write(APICState *s, hwaddr offset, uint32_t val)
     case 0x31:
         s->icr_hi = val & 0xff000000;
         break;
-    case 0x32 ... 0x37: {
-        unsigned n = idx - 0x32;
-
-        val &= apic_lvt_mask[n];
-        if (!apic_sw_enabled(s)) {
-            val |= APIC_LVT_MASKED;
-        }
-        s->lvt[n] = val;
-        if (n == APIC_LVT_TIMER) {
-            if ((val & APIC_LVT_TIMER_MODE) > APIC_TIMER_PERIODIC) {
-                qemu_log_mask(LOG_UNIMP, "apic: TSC-deadline timer mode\n");
-            }
-            apic_timer_arm(s, apic_clock_ns());
-        } else if (n == APIC_LVT_LINT0) {
-            apic_update_irq(s);
-        }
+    case 0x32 ... 0x37:
+        apic_write_lvt(s, idx - 0x32, val);
         break;
-    }
     case 0x38:
-        s->initial_count = val;
-        s->load_time = apic_clock_ns();
-        apic_timer_arm(s, s->load_time);
+        apic_timer_write_initial(s, val);
         break;
-    case 0x3e: {
-        /* Keep the count: re-base the load time on the new divisor. */
-        uint32_t cur = apic_current_count(s);
-        int64_t now = apic_clock_ns();
-
-        s->divide = val & 0xb;
-        apic_update_timer_shift(s);
-        if (s->initial_count && s->next_time >= 0) {
-            s->load_time = now - ((int64_t)(s->initial_count - cur) << s->count_shift);
-            apic_timer_arm(s, now);
-        }
+    case 0x3e:
+        apic_timer_write_divide(s, val);
         break;
-    }
     case 0x03: case 0x09: case 0x0a: case 0x10 ... 0x27: case 0x39:
         break;                  /* read-only */
     default:
@@ -702,31 +690,66 @@ void apic_reg_write(APICState *s, hwaddr offset, uint32_t val)
     }
 }
 
-/* ---- the MMIO page: the APIC of the accessing vCPU ---- */
-
-static APICState *apic_current(void)
+/*
+ * x2APIC-mode writes that go through the xAPIC register semantics (the
+ * MSR layer has checked access rights and reserved bits).
+ */
+void apic_x2apic_reg_write(APICState *s, unsigned idx, uint64_t val)
 {
-    return current_cpu ? apic_of((X86TCGCPU *)current_cpu) : NULL;
+    switch (idx) {
+    case 0x08:
+        apic_set_tpr(s, val & 0xff);
+        break;
+    case 0x0b:
+        apic_eoi(s);
+        break;
+    case 0x0f:
+        apic_write_svr(s, val);
+        break;
+    case 0x28:
+        s->esr = s->esr_pending;
+        s->esr_pending = 0;
+        break;
+    case 0x30:
+        s->icr_lo = val & 0x000ccfff & ~(1u << 12);
+        s->icr_hi = val >> 32;
+        apic_send_ipi(s);
+        break;
+    case 0x32 ... 0x37:
+        apic_write_lvt(s, idx - 0x32, val);
+        break;
+    case 0x38:
+        apic_timer_write_initial(s, val);
+        break;
+    case 0x3e:
+        apic_timer_write_divide(s, val);
+        break;
+    case 0x3f:
+        apic_bus_deliver(s, 1, 0, true, false, APIC_DM_FIXED, val & 0xff, false);
+        break;
+    default:
+        break;
+    }
 }
 
-static uint64_t apic_mmio_read(void *opaque, hwaddr addr, unsigned size)
+/* ---- the MMIO window ---- */
+
+/* A read or write of the xAPIC page of s (at page offset addr). */
+static uint64_t apic_page_read(APICState *s, hwaddr addr, unsigned size)
 {
-    APICState *s = apic_current();
     uint32_t v;
 
-    if (!s || addr >= 0x1000 || (addr & 0xf) + size > 4) {
+    /* In x2APIC mode the page is gone: reads see nothing (SDM 10.12.1.2). */
+    if (!s || apic_x2apic_mode(s) || !apic_hw_enabled(s) || (addr & 0xf) + size > 4) {
         return 0;
     }
     v = apic_reg_read(s, addr & ~0xfULL);
     return (v >> ((addr & 3) * 8)) & (size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1);
 }
 
-static void apic_mmio_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
+static void apic_page_write(APICState *s, hwaddr addr, uint64_t val, unsigned size)
 {
-    APICState *s = apic_current();
-
-    if (!s || addr >= 0x1000) {
-        /* MSI writes would land above the page: not modelled. */
+    if (apic_x2apic_mode(s) || !apic_hw_enabled(s)) {
         return;
     }
     if (size != 4 || (addr & 0xf)) {
@@ -737,103 +760,188 @@ static void apic_mmio_write(void *opaque, hwaddr addr, uint64_t val, unsigned si
     apic_reg_write(s, addr, val);
 }
 
-static const MemoryRegionOps apic_mmio_ops = {
-    .read = apic_mmio_read,
-    .write = apic_mmio_write,
+/*
+ * The APIC of the vCPU doing the access, if its page is at the default
+ * base; NULL for devices (no vCPU on the thread) and relocated APICs.
+ */
+static APICState *apic_window_owner(void)
+{
+    APICState *s = apic_current();
+
+    if (!s || (s->base & APIC_BASE_ADDR) != APIC_MMIO_DEFAULT) {
+        return NULL;
+    }
+    return s;
+}
+
+static MemTxResult apic_window_read(void *opaque, hwaddr addr, uint64_t *data,
+                                    unsigned size, MemTxAttrs attrs)
+{
+    *data = addr < 0x1000 ? apic_page_read(apic_window_owner(), addr, size) : 0;
+    return MEMTX_OK;
+}
+
+/*
+ * A write to the page from a vCPU is a register write; anything else in
+ * the window (and any write from a thread with no vCPU, or with a PCI
+ * requester ID) is a message signalled interrupt.
+ */
+static MemTxResult apic_window_write(void *opaque, hwaddr addr, uint64_t val,
+                                     unsigned size, MemTxAttrs attrs)
+{
+    APICState *s = apic_window_owner();
+
+    if (addr < 0x1000 && s && !attrs.requester_id) {
+        apic_page_write(s, addr, val, size);
+        return MEMTX_OK;
+    }
+    if (!s && addr < 0x1000 && apic_current()) {
+        return MEMTX_OK;        /* a relocated APIC's CPU: nothing here */
+    }
+    if (size != 4) {
+        qemu_log_mask(LOG_GUEST_ERROR, "apic: %u-byte MSI write ignored\n", size);
+        return MEMTX_OK;
+    }
+    apic_send_msi(APIC_MMIO_DEFAULT + addr, val);
+    return MEMTX_OK;
+}
+
+static const MemoryRegionOps apic_window_ops = {
+    .read_with_attrs = apic_window_read,
+    .write_with_attrs = apic_window_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
     .valid = { .min_access_size = 1, .max_access_size = 4 },
     .impl = { .min_access_size = 1, .max_access_size = 4 },
 };
 
-static int apic_hook_get_tpr(CPUX86State *env)
+/* The page of one relocated APIC: only its own vCPU sees registers. */
+static uint64_t apic_reloc_read(void *opaque, hwaddr addr, unsigned size)
 {
-    BQL_LOCK_GUARD();
-    APICState *s = apic_of(env_x86cpu(env));
+    APICState *s = opaque;
 
-    return s ? s->tpr >> 4 : -1;
+    return apic_current() == s ? apic_page_read(s, addr, size) : 0;
 }
 
-static bool apic_hook_set_tpr(CPUX86State *env, unsigned cr8)
+static void apic_reloc_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
 {
-    BQL_LOCK_GUARD();
-    APICState *s = apic_of(env_x86cpu(env));
+    APICState *s = opaque;
 
-    if (!s) {
-        return false;
+    if (apic_current() == s) {
+        apic_page_write(s, addr, val, size);
     }
-    apic_set_tpr(s, (cr8 & 0xf) << 4);
-    return true;
 }
 
-/*
- * Clearing IA32_APIC_BASE.EN puts the APIC in its INIT state (ID
- * kept, LVTs masked); the 8259 then reaches the core directly (apic_accept_pic_intr).
- */
-static void apic_hook_base_written(CPUX86State *env, uint64_t old)
-{
-    BQL_LOCK_GUARD();
-    APICState *s = apic_of(env_x86cpu(env));
-    uint64_t now = env->apic_base;
-
-    if (!s) {
-        return;
-    }
-    if ((now ^ old) & MSR_IA32_APICBASE_BASE) {
-        qemu_log_mask(LOG_UNIMP, "apic: relocation to 0x%" PRIx64 " not modelled\n",
-                      (uint64_t)(now & MSR_IA32_APICBASE_BASE));
-    }
-    if ((old & MSR_IA32_APICBASE_ENABLE) && !(now & MSR_IA32_APICBASE_ENABLE)) {
-        apic_init_reset(s);
-    }
-    apic_update_irq(s);
-}
+const MemoryRegionOps apic_page_ops = {
+    .read = apic_reloc_read,
+    .write = apic_reloc_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = { .min_access_size = 1, .max_access_size = 4 },
+    .impl = { .min_access_size = 1, .max_access_size = 4 },
+};
 
 void apic_mmio_init(MemoryRegion *sysmem)
 {
-    memory_region_init_io(&apic_mr, NULL, &apic_mmio_ops, NULL, "apic-msi",
+    /* Again (unit tests with a fresh address space): move the window. */
+    if (apic_sysmem) {
+        for (guint i = 0; apic_all && i < apic_all->len; i++) {
+            APICState *s = g_ptr_array_index(apic_all, i);
+
+            if (s->page_mapped) {
+                memory_region_del_subregion(apic_sysmem, &s->page);
+                s->page_mapped = false;
+            }
+        }
+        memory_region_del_subregion(apic_sysmem, &apic_mr);
+        memory_region_destroy(&apic_mr);
+    }
+    apic_sysmem = sysmem;
+    memory_region_init_io(&apic_mr, NULL, &apic_window_ops, NULL, "apic-msi",
                           APIC_SPACE_SIZE);
-    memory_region_add_subregion(sysmem, APIC_DEFAULT_ADDRESS, &apic_mr);
-    x86_get_pic_interrupt = apic_cpu_get_interrupt;
-    x86_apic_get_cr8 = apic_hook_get_tpr;
-    x86_apic_set_cr8 = apic_hook_set_tpr;
-    x86_apic_base_written = apic_hook_base_written;
+    memory_region_add_subregion(sysmem, APIC_MMIO_DEFAULT, &apic_mr);
+    for (guint i = 0; apic_all && i < apic_all->len; i++) {
+        apic_page_update(g_ptr_array_index(apic_all, i));
+    }
 }
 
-/* ---- info lapic ---- */
+/* ---- info lapic: QEMU's text, field for field ---- */
 
 static void apic_info_bits(GString *out, const char *name, const uint32_t *v)
 {
-    g_string_append_printf(out, "%s\t ", name);
+    bool any = false;
+
+    g_string_append_printf(out, "%s\t", name);
     for (int i = 0; i < 256; i++) {
         if (apic_bit_test(v, i)) {
             g_string_append_printf(out, " %d", i);
+            any = true;
         }
+    }
+    g_string_append(out, any ? "\n" : " (none)\n");
+}
+
+static void apic_info_lvt(GString *out, const char *name, uint32_t lvt, bool timer)
+{
+    static const char *const dm[8] = {
+        "Fixed", "LowPri", "SMI", "...", "NMI", "INIT", "...", "ExtINT"
+    };
+    static const char *const tm[4] = { "one-shot", "periodic", "tsc-deadline", "..." };
+    unsigned mode = (lvt >> 8) & 7;
+
+    g_string_append_printf(out, "%s\t 0x%08x %s %-5s %-6s %-7s %-12s %-6s", name, lvt,
+                           (lvt & (1u << 13)) ? "active-lo" : "active-hi",
+                           (lvt & APIC_LVT_LEVEL) ? "level" : "edge",
+                           (lvt & APIC_LVT_MASKED) ? "masked" : "",
+                           (lvt & (1u << 12)) ? "pending" : "",
+                           timer ? tm[(lvt >> 17) & 3] : "", dm[mode]);
+    if (mode != APIC_DM_SMI && mode != APIC_DM_NMI && mode != APIC_DM_INIT) {
+        g_string_append_printf(out, " (vec %u)", lvt & 0xff);
     }
     g_string_append_c(out, '\n');
 }
 
-void apic_info(APICState *s, GString *out)
+void apic_format_info(APICState *s, GString *out)
 {
-    static const char *const names[APIC_LVT_NB] = {
-        "LVT0", "LVTT", "LVTTHMR", "LVTPC", "LVT1", "LVTERR"
-    };
-    /* QEMU's order: LINT0, timer, thermal, perf, LINT1, error. */
-    static const int order[APIC_LVT_NB] = { 3, 0, 1, 2, 4, 5 };
+    static const char *const shorthand[4] = { "no-shorthand", "self", "all-self", "all" };
+    bool x2 = apic_x2apic_mode(s);
+    uint32_t icr = s->icr_lo;
 
-    g_string_append_printf(out, "dumping local APIC state for CPU %u\n\n", s->id);
-    for (int i = 0; i < APIC_LVT_NB; i++) {
-        g_string_append_printf(out, "%s\t 0x%08x\n", names[i], s->lvt[order[i]]);
-    }
+    g_string_append_printf(out, "dumping local APIC state for CPU %u \n\n", s->id);
+    apic_info_lvt(out, "LVT0", s->lvt[APIC_LVT_LINT0], false);
+    apic_info_lvt(out, "LVT1", s->lvt[APIC_LVT_LINT1], false);
+    apic_info_lvt(out, "LVTPC", s->lvt[2], false);
+    apic_info_lvt(out, "LVTERR", s->lvt[APIC_LVT_ERROR], false);
+    apic_info_lvt(out, "LVTTHMR", s->lvt[1], false);
+    apic_info_lvt(out, "LVTT", s->lvt[APIC_LVT_TIMER], true);
     g_string_append_printf(out, "Timer\t DCR=0x%x (divide by %u) initial_count = %u"
                            " current_count = %u\n", s->divide, 1u << s->count_shift,
                            s->initial_count, apic_current_count(s));
-    g_string_append_printf(out, "SPIV\t 0x%08x APIC %s, focus=off, spurious vec %u\n",
+    g_string_append_printf(out, "SPIV\t 0x%08x APIC %s, focus=%s, spurious vec %u\n",
                            s->svr, apic_sw_enabled(s) ? "enabled" : "disabled",
-                           s->svr & 0xff);
-    g_string_append_printf(out, "ICR\t 0x%08x\nICR2\t 0x%08x\n", s->icr_lo, s->icr_hi);
-    g_string_append_printf(out, "ESR\t 0x%08x\n", s->esr);
+                           (s->svr & (1u << 9)) ? "on" : "off", s->svr & 0xff);
+    g_string_append_printf(out, "ICR\t 0x%08x %s %s %s %s\n", icr,
+                           (icr & APIC_ICR_DESTMODE) ? "logical" : "physical",
+                           (icr & APIC_ICR_TRIGGER) ? "level" : "edge",
+                           (icr & APIC_ICR_LEVEL) ? "assert" : "de-assert",
+                           shorthand[(icr >> 18) & 3]);
+    g_string_append_printf(out, "ICR2\t 0x%08x", s->icr_hi);
+    if (!((icr >> 18) & 3)) {
+        uint32_t dest = x2 ? s->icr_hi : s->icr_hi >> 24;
+
+        if (icr & APIC_ICR_DESTMODE) {
+            g_string_append_printf(out, " mask 0x%x", dest);
+        } else {
+            g_string_append_printf(out, " cpu %u (%s)", dest, x2 ? "X2APIC ID" : "APIC ID");
+        }
+    }
+    g_string_append_printf(out, "\nESR\t 0x%08x\n", s->esr);
     apic_info_bits(out, "ISR", s->isr);
     apic_info_bits(out, "IRR", s->irr);
-    g_string_append_printf(out, "\nAPR 0x00 TPR 0x%02x DFR 0x%02x LDR 0x%02x PPR 0x%02x\n",
-                           s->tpr, s->dfr >> 24, s->ldr >> 24, apic_ppr(s));
+    g_string_append_printf(out, "\nAPR 0x%02x TPR 0x%02x DFR 0x%02x LDR 0x%02x PPR 0x%02x\n",
+                           apic_apr(s), s->tpr, x2 ? 0 : s->dfr >> 28,
+                           x2 ? s->ldr : s->ldr >> 24, apic_ppr(s));
+}
+
+void apic_info(APICState *s, GString *out)
+{
+    apic_format_info(s, out);
 }

@@ -3,11 +3,13 @@
  * counter is derived from guest time while enabled; each timer has a
  * QEMUTimer armed for its comparator match. Edge interrupts are pulses,
  * level ones set the status bit and hold the line until the guest clears
- * it. 32-bit timers compare the low half and wrap.
+ * it. 32-bit timers compare the low half and wrap. With FSB delivery on
+ * (hpet_set_fsb_capable) a timer may send its interrupt as an MSI instead.
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "hw/timer/hpet.h"
+#include "hw/intc/apic.h"
 
 #define HPET_ID         0x000
 #define HPET_CFG        0x010
@@ -29,6 +31,8 @@
 #define HPET_TN_ROUTE_SHIFT 9
 #define HPET_TN_ROUTE_MASK  (0x1fULL << HPET_TN_ROUTE_SHIFT)
 #define HPET_TN_FSB_ENABLE  (1ULL << 14)
+#define HPET_TN_FSB_CAP     (1ULL << 15)
+#define HPET_TN_FSB_ROUTE   0x10
 /* What the guest may change in a timer's configuration. */
 #define HPET_TN_CFG_WRITABLE (HPET_TN_LEVEL | HPET_TN_ENABLE | HPET_TN_PERIODIC | \
                               HPET_TN_SETVAL | HPET_TN_32BIT | HPET_TN_ROUTE_MASK)
@@ -64,6 +68,12 @@ static uint64_t hpet_capabilities(void)
            (1ULL << 13) | ((HPET_NUM_TIMERS - 1ULL) << 8) | 1;
 }
 
+/* FSB delivery replaces the line, except under legacy replacement (spec 2.3.8). */
+static bool hpet_timer_fsb(HPETTimer *t)
+{
+    return (t->config & HPET_TN_FSB_ENABLE) && !(hpet_legacy(t->hpet) && t->n < 2);
+}
+
 /* The line a timer signals on: legacy replacement, else its route. */
 static qemu_irq hpet_timer_line(HPETTimer *t)
 {
@@ -72,6 +82,9 @@ static qemu_irq hpet_timer_line(HPETTimer *t)
 
     if (hpet_legacy(s) && t->n < 2) {
         return s->gsi[t->n == 0 ? 0 : 8];
+    }
+    if (hpet_timer_fsb(t)) {
+        return NULL;
     }
     return route < HPET_NUM_GSI ? s->gsi[route] : NULL;
 }
@@ -96,6 +109,11 @@ static void hpet_timer_update_level(HPETTimer *t)
 static void hpet_timer_signal(HPETTimer *t)
 {
     if (!(t->config & HPET_TN_ENABLE)) {
+        return;
+    }
+    /* An FSB message is always edge: Tn_INT_TYPE_CNF is ignored. */
+    if (hpet_timer_fsb(t)) {
+        t->hpet->send_msi(t->fsb >> 32, (uint32_t)t->fsb);
         return;
     }
     if (t->config & HPET_TN_LEVEL) {
@@ -176,8 +194,10 @@ static uint64_t hpet_reg_read(HPETState *s, hwaddr reg, int64_t now)
             return t->config;
         case 8:
             return hpet_timer_32(t) ? (uint32_t)t->cmp : t->cmp;
+        case HPET_TN_FSB_ROUTE:
+            return t->fsb;
         default:
-            return 0;           /* FSB route: not implemented */
+            return 0;
         }
     }
     switch (reg) {
@@ -198,10 +218,10 @@ static void hpet_timer_write_config(HPETTimer *t, uint64_t val, int64_t now)
 {
     uint64_t old = t->config;
 
-    if (val & HPET_TN_FSB_ENABLE) {
-        qemu_log_mask(LOG_UNIMP, "hpet: FSB interrupt delivery\n");
-    }
-    t->config = (old & ~HPET_TN_CFG_WRITABLE) | (val & HPET_TN_CFG_WRITABLE);
+    uint64_t writable = HPET_TN_CFG_WRITABLE |
+                        ((old & HPET_TN_FSB_CAP) ? HPET_TN_FSB_ENABLE : 0);
+
+    t->config = (old & ~writable) | (val & writable);
     if (hpet_timer_32(t)) {
         t->cmp = (uint32_t)t->cmp;
         t->period = (uint32_t)t->period;
@@ -262,6 +282,11 @@ static void hpet_reg_write(HPETState *s, hwaddr reg, uint64_t val, int64_t now)
             break;
         case 8:
             hpet_timer_write_cmp(&s->t[n], val, now);
+            break;
+        case HPET_TN_FSB_ROUTE:
+            if (s->t[n].config & HPET_TN_FSB_CAP) {
+                s->t[n].fsb = val;
+            }
             break;
         default:
             break;
@@ -343,7 +368,8 @@ void hpet_reset(HPETState *s)
         qemu_set_irq(t->raised, 0);
         t->raised = NULL;
         t->config = ((uint64_t)HPET_INTCAP << 32) | HPET_TN_PERIODIC_CAP |
-                    HPET_TN_SIZE_CAP;
+                    HPET_TN_SIZE_CAP | (s->fsb_capable ? HPET_TN_FSB_CAP : 0);
+        t->fsb = 0;
         t->cmp = UINT64_MAX;
         t->period = 0;
     }
@@ -364,6 +390,7 @@ HPETState *hpet_init(MemoryRegion *sysmem, Object *owner, hwaddr base,
     s->gsi = gsi;
     s->legacy_out = legacy_out;
     s->clock_ns = hpet_virtual_ns;
+    s->send_msi = apic_send_msi;
     for (unsigned n = 0; n < HPET_NUM_TIMERS; n++) {
         s->t[n].hpet = s;
         s->t[n].n = n;
@@ -373,4 +400,18 @@ HPETState *hpet_init(MemoryRegion *sysmem, Object *owner, hwaddr base,
     memory_region_add_subregion(sysmem, base, &s->mmio);
     hpet_reset(s);
     return s;
+}
+
+void hpet_set_fsb_capable(HPETState *s, bool on)
+{
+    s->fsb_capable = on;
+    for (unsigned n = 0; n < HPET_NUM_TIMERS; n++) {
+        HPETTimer *t = &s->t[n];
+
+        if (on) {
+            t->config |= HPET_TN_FSB_CAP;
+        } else {
+            t->config &= ~(HPET_TN_FSB_CAP | HPET_TN_FSB_ENABLE);
+        }
+    }
 }

@@ -1,13 +1,15 @@
 /*
  * test-hpet.c: the HPET through its MMIO registers on a clock the test
  * sets: capabilities, the main counter, one-shot and periodic comparators,
- * edge and level interrupts, legacy replacement routing and 32-bit mode.
+ * edge and level interrupts, legacy replacement routing, 32-bit mode and
+ * FSB (MSI) delivery into a local APIC.
  * A timer is fired by moving the clock to its expiry and running it.
  */
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
 #include "exec/memory.h"
 #include "hw/timer/hpet.h"
+#include "hw/intc/apic.h"
 
 static HPETState *hpet;
 static int64_t fake_ns;
@@ -186,6 +188,72 @@ static void test_32bit(void)
     fresh();
 }
 
+static uint64_t msi_addr;
+static uint32_t msi_data;
+static int msi_count;
+
+static void fake_msi(uint64_t addr, uint32_t data)
+{
+    msi_addr = addr;
+    msi_data = data;
+    msi_count++;
+}
+
+static void test_fsb(void)
+{
+    APICState *apic;
+
+    fresh();
+    /* Off by default (QEMU's msi=off): no capability, nothing sticks. */
+    g_assert_cmphex(rd(0x100) & (3 << 14), ==, 0);
+    wr(0x100, 1u << 14);
+    wr(0x110, 0xfee0100000000045ULL);
+    g_assert_cmphex(rd(0x100) & (1 << 14), ==, 0);
+    g_assert_cmphex(rd(0x110), ==, 0);
+
+    hpet_set_fsb_capable(hpet, true);
+    hpet->send_msi = fake_msi;
+    msi_count = 0;
+    g_assert_cmphex(rd(0x120) & (1 << 15), ==, 1 << 15);
+    /* Timer 0: FSB on, level type (ignored for FSB), IOAPIC route 2 unused. */
+    wr(0x110, 0xfee0100000000045ULL);
+    wr32(0x114, 0xfee02000);                    /* the address half alone */
+    g_assert_cmphex(rd(0x110), ==, 0xfee0200000000045ULL);
+    wr(0x108, 100);
+    wr(0x100, (1u << 14) | 0x4 | 0x2 | (2ULL << 9));
+    wr(0x010, 1);
+    g_assert_true(fire(0));
+    g_assert_cmpint(msi_count, ==, 1);
+    g_assert_cmphex(msi_addr, ==, 0xfee02000);
+    g_assert_cmphex(msi_data, ==, 0x45);
+    g_assert_cmpint(edges[2] + levels[2], ==, 0);
+    g_assert_cmpuint(rd(0x020), ==, 0);         /* edge: no status bit */
+    /* Legacy replacement takes timer 0 back to IRQ0. */
+    wr(0x108, 200);
+    wr(0x010, 3);
+    g_assert_true(fire(0));
+    g_assert_cmpint(msi_count, ==, 1);
+    g_assert_cmpint(levels[0], ==, 1);
+    wr(0x020, 1);
+    wr(0x010, 0);
+
+    /* Into a real local APIC (ID 1): the vector lands in its IRR. */
+    hpet->send_msi = apic_send_msi;
+    apic = apic_new_cpu(NULL, NULL, 1, false);
+    apic_reg_write(apic, 0xf0, 0x1ff);
+    wr(0x128, rd(0x0f0) + 50);
+    wr(0x130, 0xfee0100000000051ULL);           /* dest 1, vector 0x51 */
+    wr(0x120, (1u << 14) | 0x4);
+    wr(0x010, 1);
+    g_assert_true(fire(1));
+    g_assert_cmphex(apic_reg_read(apic, 0x220), ==, 1u << 17);
+    g_assert_cmpint(apic_get_interrupt(apic), ==, 0x51);
+    apic_free(apic);
+    hpet_set_fsb_capable(hpet, false);
+    g_assert_cmphex(rd(0x120) & (3 << 14), ==, 0);
+    fresh();
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -200,5 +268,6 @@ int main(int argc, char **argv)
     g_test_add_func("/hpet/periodic-level", test_periodic_level);
     g_test_add_func("/hpet/legacy", test_legacy);
     g_test_add_func("/hpet/32bit", test_32bit);
+    g_test_add_func("/hpet/fsb", test_fsb);
     return g_test_run();
 }

@@ -2,7 +2,8 @@
  * hpet.h: the IA-PC HPET (spec 1.0a) at 0xfed00000 as QEMU's pc has it:
  * 3 timers, a 64-bit main counter at 100 MHz (10 ns), legacy replacement
  * (timer 0 -> ISA IRQ 0 in place of the PIT, timer 1 -> IRQ 8 in place of
- * the RTC), IOAPIC routing from the capability mask. No FSB delivery.
+ * the RTC), IOAPIC routing from the capability mask, and FSB (MSI)
+ * delivery when the board turns it on (off by default, as QEMU's msi=off).
  */
 #ifndef HW_TIMER_HPET_H
 #define HW_TIMER_HPET_H
@@ -28,6 +29,7 @@ typedef struct HPETTimer {
     uint64_t period;
     QEMUTimer *timer;
     qemu_irq raised;            /* the line this timer holds high, if any */
+    uint64_t fsb;               /* Tn_FSB_INT_ROUTE: address 63:32, data 31:0 */
 } HPETTimer;
 
 struct HPETState {
@@ -40,6 +42,9 @@ struct HPETState {
     qemu_irq legacy_out;        /* high while legacy replacement is on */
     /* Guest time in ns; QEMU_CLOCK_VIRTUAL unless a test replaces it. */
     int64_t (*clock_ns)(void);
+    /* FSB delivery: advertised (Tn_FSB_INT_DEL_CAP), and where messages go. */
+    bool fsb_capable;
+    void (*send_msi)(uint64_t addr, uint32_t data);   /* apic_send_msi */
     MemoryRegion mmio;
 };
 
@@ -53,6 +58,13 @@ HPETState *hpet_init(MemoryRegion *sysmem, Object *owner, hwaddr base,
 
 /* hpet_reset: - halted, counter 0, every timer disabled. */
 void hpet_reset(HPETState *s);
+
+/*
+ * hpet_set_fsb_capable: - advertise FSB interrupt delivery in every timer
+ * (QEMU's hpet msi=on); an enabled timer then writes Tn_FSB_INT_VAL to
+ * Tn_FSB_INT_ADDR through send_msi instead of raising its line.
+ */
+void hpet_set_fsb_capable(HPETState *s, bool on);
 
 /* hpet_legacy: - legacy replacement routing is on. */
 bool hpet_legacy(HPETState *s);

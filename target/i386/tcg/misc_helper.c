@@ -10,6 +10,10 @@
 #include "qemu/log.h"
 #include "target/i386/tcg/seg_helper.h"
 #include "target/i386/tcg/helper.h"
+#include "target/i386/tcg/apic-msr.h"
+
+int (*x86_apic_rdmsr)(CPUX86State *env, uint32_t msr, uint64_t *val);
+int (*x86_apic_wrmsr)(CPUX86State *env, uint32_t msr, uint64_t val);
 
 /* ---- CPUID ---- */
 
@@ -64,6 +68,11 @@ static uint64_t misc_read_tsc(CPUX86State *env)
     return misc_host_ticks() + env->tsc_offset;
 }
 
+uint64_t x86_tcg_read_tsc(CPUX86State *env)
+{
+    return misc_read_tsc(env);
+}
+
 static void misc_check_tsd(CPUX86State *env, uintptr_t ra)
 {
     if ((env->cr[4] & CR4_TSD_MASK) && x86_cpl(env) != 0) {
@@ -110,6 +119,8 @@ void helper_rdpmc(CPUX86State *env)
 #define MSR_MC0_CTL              0x400
 #define MSR_FSBASE               0xc0000100
 #define MSR_GSBASE               0xc0000101
+#define MSR_AMD_SYSCFG           0xc0010010
+#define MSR_AMD_INT_PENDING      0xc0010055
 #define MISC_MCE_BANKS           10
 /* QEMU's MCG_CAP: MCG_CTL_P | MCG_SER_P | 10 banks. */
 #define MISC_MCG_CAP             ((1ULL << 8) | (1ULL << 24) | MISC_MCE_BANKS)
@@ -137,6 +148,13 @@ static bool misc_is_amd(CPUX86State *env)
 /* The MSR value, or false for an unknown MSR. */
 static bool misc_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val)
 {
+    if (x86_apic_rdmsr) {
+        int r = x86_apic_rdmsr(env, msr, val);
+
+        if (r != X86_APIC_MSR_UNHANDLED) {
+            return r == X86_APIC_MSR_OK;
+        }
+    }
     switch (msr) {
     case MSR_IA32_TSC:
         *val = misc_read_tsc(env);
@@ -215,6 +233,12 @@ static bool misc_rdmsr(CPUX86State *env, uint32_t msr, uint64_t *val)
     case MSR_TSC_AUX:
         *val = env->tsc_aux;
         return true;
+    case MSR_AMD_SYSCFG:
+        /* AMD only: no DRAM bits in the fixed MTRRs, no TOM2 (Linux reads it). */
+    case MSR_AMD_INT_PENDING:
+        /* AMD family 0fh: C1E never enabled (Linux's E400 idle reads it). */
+        *val = 0;
+        return misc_is_amd(env);
     }
     if (msr >= MSR_MTRRfix4K_C0000 && msr < MSR_MTRRfix4K_C0000 + 8) {
         *val = env->mtrr_fixed[3 + msr - MSR_MTRRfix4K_C0000];
@@ -275,6 +299,13 @@ static bool misc_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val)
     uint64_t phys_rsvd = ~((1ULL << x86_phys_bits(env)) - 1);
     uint64_t old_apic_base;
 
+    if (x86_apic_wrmsr) {
+        int r = x86_apic_wrmsr(env, msr, val);
+
+        if (r != X86_APIC_MSR_UNHANDLED) {
+            return r == X86_APIC_MSR_OK;
+        }
+    }
     switch (msr) {
     case MSR_IA32_TSC:
         env->tsc_offset = val - misc_host_ticks();
@@ -382,6 +413,9 @@ static bool misc_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val)
         }
         env->tsc_aux = val;
         return true;
+    case MSR_AMD_SYSCFG:
+    case MSR_AMD_INT_PENDING:
+        return misc_is_amd(env);        /* ignored, reads 0 */
     }
     if (msr >= MSR_MTRRfix4K_C0000 && msr < MSR_MTRRfix4K_C0000 + 8) {
         env->mtrr_fixed[3 + msr - MSR_MTRRfix4K_C0000] = val;
@@ -398,10 +432,14 @@ static bool misc_wrmsr(CPUX86State *env, uint32_t msr, uint64_t val)
         return true;
     }
     if (msr >= MSR_MC0_CTL && msr < MSR_MC0_CTL + 4 * MISC_MCE_BANKS) {
-        /* CTL: 0 or all ones; STATUS: only 0; others ignored. */
+        /*
+         * CTL: any mask (only P6 insisted on 0 or all ones; Linux clears
+         * bit 10 of MC4_CTL on AMD family 15h), ignored as no machine check
+         * happens; STATUS: only 0; others ignored.
+         */
         switch (msr & 3) {
         case 0:
-            return val == 0 || val == ~0ULL;
+            return true;
         case 1:
             return val == 0;
         default:

@@ -26,7 +26,8 @@ static const uint32_t x86_tcg_features[FEATURE_WORDS] = {
                    | 0x06800000 /* (SSE, issue 6) mmx sse sse2 */,
     /* cx16 movbe popcnt hypervisor */
     [FEAT_1_ECX] = 0x80c02000 | 0x00180201 /* (SSE, issue 6) sse3 ssse3 sse4.1 sse4.2 */
-                   | 0x04000000 /* (X87, issue 6) xsave */,
+                   | 0x04000000 /* (X87, issue 6) xsave */
+                   | 0x01200000 /* (APIC, issue 6) x2apic tsc-deadline: hw/intc */,
     /*
      * syscall nx rdtscp lm, and the leaf-1 bits AMD repeats here
      * (CPUID_EXT2_AMD_ALIASES of the set above).
@@ -36,6 +37,8 @@ static const uint32_t x86_tcg_features[FEATURE_WORDS] = {
     [FEAT_8000_0001_ECX] = 0x00000023,
     /* (X87, issue 6) XSAVE components: x87, SSE (fpu_helper.c) */
     [FEAT_XSAVE_XCR0_LO] = 0x00000003,
+    /* (X87) CPUID.(0DH,1).EAX: xsaveopt xgetbv1, as QEMU 7.2's TCG (fpu_xsave.c) */
+    [FEAT_XSAVE] = 0x00000005,
 };
 
 /*
