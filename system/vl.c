@@ -25,6 +25,9 @@
 #if CONFIG_TCG
 #include "system/tcg.h"
 #endif
+#if CONFIG_KVM
+#include "system/kvm.h"
+#endif
 #include "target/i386/cpu.h"
 
 #include <sys/mman.h>
@@ -411,6 +414,14 @@ static int vl_tcg_set_option(void *opaque, const char *name,
 }
 #endif
 
+#if CONFIG_KVM
+static int vl_kvm_set_option(void *opaque, const char *name,
+                             const char *value, Error **errp)
+{
+    return kvm_accel_set_option(name, value, errp) ? 0 : -1;
+}
+#endif
+
 static void vl_parse_accel(const char *spelling, const char *arg)
 {
     QemuOpts *opts;
@@ -439,6 +450,15 @@ static void vl_parse_accel(const char *spelling, const char *arg)
         Error *err = NULL;
 
         if (qemu_opt_foreach(opts, vl_tcg_set_option, NULL, &err)) {
+            vl_fail(err);
+        }
+    }
+#endif
+#if CONFIG_KVM
+    if (!strcmp(name, "kvm")) {
+        Error *err = NULL;
+
+        if (qemu_opt_foreach(opts, vl_kvm_set_option, NULL, &err)) {
             vl_fail(err);
         }
     }
@@ -1121,6 +1141,27 @@ static void vl_check_accel(void)
     vl_accel_spec = g_strjoinv(":", (char **)usable->pdata);
 }
 
+/*
+ * -machine kernel-irqchip= is QEMU's global default for kvm-accel's
+ * property: checked only when spec (an accelerator list) has KVM,
+ * ignored otherwise.
+ */
+static void vl_apply_machine_irqchip(const char *spec)
+{
+#if CONFIG_KVM
+    QemuOpts *mopts = qemu_opts_first(&qemu_machine_opts);
+    g_auto(GStrv) names = g_strsplit(spec, ":", -1);
+    Error *err = NULL;
+
+    if (mopts && qemu_opt_has(mopts, "kernel-irqchip") &&
+        vl_str_in("kvm", (const char *const *)names) &&
+        !kvm_accel_set_global_irqchip(qemu_opt_get(mopts, "kernel-irqchip"),
+                                      &err)) {
+        vl_fail(err);
+    }
+#endif
+}
+
 /* Set up the accelerator. Every board but "none" runs CPUs and so needs
  * one. Nothing asked for: TCG, as QEMU (its default is "tcg:kvm"); a build
  * without TCG uses KVM when the host has it. */
@@ -1143,6 +1184,9 @@ static void vl_init_accel(MachineClass *mc, MachineState *ms)
             }
             return;
         }
+        if (kvm && kvm->available && kvm->available()) {
+            vl_apply_machine_irqchip("kvm");
+        }
         if (!kvm || !kvm->available || !kvm->available() ||
             !accel_init_from_string("kvm", ms, &err)) {
             const char *why = !kvm ? "not built in"
@@ -1157,8 +1201,14 @@ static void vl_init_accel(MachineClass *mc, MachineState *ms)
         return;
     }
     if (vl.accels) {
-        vl_item_loc(g_ptr_array_index(vl.accels, 0));
+        VlItem *first = g_ptr_array_index(vl.accels, 0);
+
+        /* QEMU names -accel in the message, not -enable-kvm. */
+        if (first->arg) {
+            vl_item_loc(first);
+        }
     }
+    vl_apply_machine_irqchip(vl_accel_spec);
     if (!accel_init_from_string(vl_accel_spec, ms, &err)) {
         vl_fail(err);
     }

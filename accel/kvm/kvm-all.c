@@ -22,6 +22,16 @@
 const char *kvm_device_path = "/dev/kvm";
 static KVMState *kvm_state;
 
+/*
+ * kernel-irqchip as -accel kvm,kernel-irqchip= set it; else the value of
+ * -machine kernel-irqchip=, which QEMU applies as a global default of the
+ * accelerator's property and so loses to the -accel one.
+ */
+static bool kvm_irqchip_opt_set;
+static KVMIrqchipMode kvm_irqchip_opt = KVM_IRQCHIP_MODE_ON;
+static bool kvm_irqchip_global_set;
+static KVMIrqchipMode kvm_irqchip_global = KVM_IRQCHIP_MODE_ON;
+
 KVMState *kvm_state_get(void)
 {
     return kvm_state;
@@ -456,6 +466,78 @@ void kvm_destroy_vm(KVMState *s)
 
 /* ---- the accelerator class --------------------------------------------- */
 
+/*
+ * QEMU's OnOffSplit: "on", "off", "split"; a bare key means "on". Split
+ * is refused here, so that the message names the option.
+ */
+static bool kvm_parse_irqchip(const char *value, KVMIrqchipMode *mode,
+                              Error **errp)
+{
+    if (!value || !*value || !strcmp(value, "on")) {
+        *mode = KVM_IRQCHIP_MODE_ON;
+    } else if (!strcmp(value, "off")) {
+        *mode = KVM_IRQCHIP_MODE_OFF;
+    } else if (!strcmp(value, "split")) {
+        /* The LAPICs in the kernel, the IOAPIC here: not written yet. */
+        error_setg(errp, "kernel-irqchip=split is not available yet in Keel");
+        return false;
+    } else {
+        error_setg(errp, "Parameter 'kernel-irqchip' does not accept value "
+                   "'%s'", value);
+        return false;
+    }
+    return true;
+}
+
+/* kvm-accel's other QOM properties in QEMU 7.2: accepted, not used. */
+static const char *const kvm_accel_ignored_props[] = {
+    "kvm-shadow-mem", "dirty-ring-size", "notify-vmexit", "notify-window",
+    NULL
+};
+
+bool kvm_accel_set_option(const char *name, const char *value, Error **errp)
+{
+    if (!strcmp(name, "accel")) {
+        return true;
+    }
+    if (!strcmp(name, "kernel-irqchip")) {
+        if (!kvm_parse_irqchip(value, &kvm_irqchip_opt, errp)) {
+            return false;
+        }
+        kvm_irqchip_opt_set = true;
+        return true;
+    }
+    for (const char *const *p = kvm_accel_ignored_props; *p; p++) {
+        if (!strcmp(name, *p)) {
+            return true;
+        }
+    }
+    error_setg(errp, "Property 'kvm-accel.%s' not found", name);
+    return false;
+}
+
+bool kvm_accel_set_global_irqchip(const char *value, Error **errp)
+{
+    Error *err = NULL;
+
+    if (!kvm_parse_irqchip(value, &kvm_irqchip_global, &err)) {
+        if (value && !strcmp(value, "split")) {
+            error_propagate(errp, err);
+        } else {
+            error_propagate_prepend(errp, err, "can't apply global "
+                                    "kvm-accel.kernel-irqchip=%s: ", value);
+        }
+        return false;
+    }
+    kvm_irqchip_global_set = true;
+    return true;
+}
+
+KVMIrqchipMode kvm_irqchip_mode(KVMState *s)
+{
+    return s->irqchip_mode;
+}
+
 static bool kvm_accel_available(void)
 {
     int fd = open(kvm_device_path, O_RDWR | O_CLOEXEC);
@@ -480,6 +562,9 @@ static bool kvm_accel_init_machine(AccelState *as, MachineState *ms,
     if (!s) {
         return false;
     }
+    s->irqchip_mode = kvm_irqchip_opt_set ? kvm_irqchip_opt
+                      : kvm_irqchip_global_set ? kvm_irqchip_global
+                      : KVM_IRQCHIP_MODE_ON;
     kvm_state = s;
     return true;
 }

@@ -10,14 +10,14 @@
 #include "qemu/main-loop.h"
 #include "exec/memory.h"
 #include "system/runstate.h"
+#include "system/kvm-userirq.h"
 #include "kvm-internal.h"
 
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
-/* The signal a kick sends; blocked in vCPU threads except inside KVM_RUN. */
-#define SIG_IPI SIGUSR1
+#define SIG_IPI KVM_SIG_IPI
 /* The kernel's sigset, as KVM_SET_SIGNAL_MASK wants it (x86-64). */
 #define KVM_SIGSET_BYTES 8
 
@@ -46,6 +46,8 @@ KVMCPU *kvm_vcpu_create(KVMState *s, int index, Error **errp)
     cpu->fd = fd;
     cpu->run = run;
     cpu->run_size = s->run_size;
+    g_mutex_init(&cpu->uirq_lock);
+    g_cond_init(&cpu->uirq_cond);
     return cpu;
 }
 
@@ -59,6 +61,8 @@ void kvm_vcpu_destroy(KVMCPU *cpu)
     }
     munmap(cpu->run, cpu->run_size);
     close(cpu->fd);
+    g_mutex_clear(&cpu->uirq_lock);
+    g_cond_clear(&cpu->uirq_cond);
     g_free(cpu);
 }
 
@@ -169,6 +173,8 @@ int kvm_vcpu_run_once(KVMCPU *cpu)
     bool locked = bql_locked();
     int ret;
 
+    /* The user-space chips run under the BQL (INTA, TPR). */
+    kvm_userirq_pre_run(cpu);
     if (locked) {
         bql_unlock();
     }
@@ -176,6 +182,7 @@ int kvm_vcpu_run_once(KVMCPU *cpu)
     if (locked) {
         bql_lock();
     }
+    kvm_userirq_post_run(cpu);
     if (ret < 0) {
         if (ret == -EINTR || ret == -EAGAIN) {
             __atomic_store_n(&run->immediate_exit, 0, __ATOMIC_SEQ_CST);
@@ -195,11 +202,20 @@ int kvm_vcpu_run_once(KVMCPU *cpu)
         return kvm_handle_mmio(cpu);
     case KVM_EXIT_HLT:
         /*
-         * An in-kernel LAPIC waits in KVM_RUN and never exits for HLT;
-         * without one nothing here could wake the vCPU.
+         * An in-kernel LAPIC waits in KVM_RUN and never exits for HLT.
+         * User-space chips wake the vCPU through kvm-userirq.c; without
+         * either nothing could.
          */
-        return cpu->kvm->irqchip_in_kernel ? KVM_RUN_CONTINUE
-                                           : KVM_RUN_HALTED;
+        if (cpu->kvm->irqchip_in_kernel) {
+            return KVM_RUN_CONTINUE;
+        }
+        if (kvm_userirq_attached(cpu) && !kvm_userirq_hlt(cpu)) {
+            return KVM_RUN_CONTINUE;
+        }
+        return KVM_RUN_HALTED;
+    case KVM_EXIT_IRQ_WINDOW_OPEN:
+        /* Asked for by kvm_userirq_pre_run(): the next run injects. */
+        return KVM_RUN_CONTINUE;
     case KVM_EXIT_SHUTDOWN:
         /* A triple fault: the machine resets, as on real hardware. */
         qemu_system_reset_request(SHUTDOWN_CAUSE_GUEST_RESET);
@@ -279,12 +295,21 @@ static void *kvm_vcpu_thread_fn(void *opaque)
         goto out;
     }
     while (!__atomic_load_n(&cpu->stop_request, __ATOMIC_SEQ_CST)) {
+        /* Halted or waiting for a SIPI: sleep here, not in the kernel. */
+        if (!kvm_userirq_prepare(cpu)) {
+            status = KVM_RUN_KICKED;
+            continue;
+        }
         status = kvm_vcpu_run_once(cpu);
+        if (status == KVM_RUN_HALTED && kvm_userirq_attached(cpu)) {
+            continue;
+        }
         if (status != KVM_RUN_CONTINUE && status != KVM_RUN_KICKED) {
             break;
         }
     }
 out:
+    kvm_userirq_thread_exit(cpu);
     cpu->last_status = status;
     bql_unlock();
     __atomic_store_n(&cpu->thread_done, true, __ATOMIC_SEQ_CST);
@@ -325,6 +350,8 @@ void kvm_vcpu_kick(KVMCPU *cpu)
     if (cpu->thread_started) {
         pthread_kill(cpu->thread, SIG_IPI);
     }
+    /* A vCPU halted in user space sleeps outside KVM_RUN. */
+    kvm_userirq_wake(cpu);
 }
 
 int kvm_vcpu_stop(KVMCPU *cpu)

@@ -30,12 +30,17 @@ struct KVMState {
     bool readonly_mem;
     bool listener_registered;
     MemoryListener listener;
+    /* What kernel-irqchip= asked the board for (ON for a bare VM). */
+    KVMIrqchipMode irqchip_mode;
     /* kvm-irqchip.c: KVM_CREATE_IRQCHIP done (the kernel handles HLT). */
     bool irqchip_in_kernel;
     bool irq_inject_status; /* KVM_IRQ_LINE_STATUS is there */
 };
 
 extern const AccelOps kvm_accel_ops;
+
+/* The signal a kick sends; blocked in vCPU threads except inside KVM_RUN. */
+#define KVM_SIG_IPI SIGUSR1
 
 /* The last-resort report for an exit we cannot handle (kvm-x86.c). */
 void kvm_report_state(KVMCPU *cpu);

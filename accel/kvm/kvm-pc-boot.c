@@ -88,14 +88,18 @@ bool kvm_x86_save_reset_state(KVMCPU *cpu, KVMX86ResetState *st,
                               Error **errp)
 {
     memset(st, 0, sizeof(*st));
+    /* Without the in-kernel irqchip the LAPIC and MP state are ours. */
+    st->in_kernel_lapic = kvm_irqchip_in_kernel(cpu->kvm);
     return kvm_x86_get_regs(cpu, &st->regs, errp) &&
            kvm_x86_get_sregs(cpu, &st->sregs, errp) &&
            kvm_vcpu_ioctl_named(cpu, KVM_GET_FPU, "KVM_GET_FPU", &st->fpu,
                                 errp) &&
-           kvm_vcpu_get_lapic(cpu, &st->lapic, errp) &&
+           (!st->in_kernel_lapic ||
+            kvm_vcpu_get_lapic(cpu, &st->lapic, errp)) &&
            kvm_vcpu_ioctl_named(cpu, KVM_GET_VCPU_EVENTS,
                                 "KVM_GET_VCPU_EVENTS", &st->events, errp) &&
-           kvm_vcpu_get_mp_state(cpu, &st->mp_state, errp);
+           (!st->in_kernel_lapic ||
+            kvm_vcpu_get_mp_state(cpu, &st->mp_state, errp));
 }
 
 bool kvm_x86_put_reset_state(KVMCPU *cpu, const KVMX86ResetState *st,
@@ -113,10 +117,12 @@ bool kvm_x86_put_reset_state(KVMCPU *cpu, const KVMX86ResetState *st,
            kvm_x86_set_regs(cpu, &st->regs, errp) &&
            kvm_vcpu_ioctl_named(cpu, KVM_SET_FPU, "KVM_SET_FPU",
                                 (void *)&st->fpu, errp) &&
-           kvm_vcpu_set_lapic(cpu, &st->lapic, errp) &&
+           (!st->in_kernel_lapic ||
+            kvm_vcpu_set_lapic(cpu, &st->lapic, errp)) &&
            kvm_vcpu_ioctl_named(cpu, KVM_SET_VCPU_EVENTS,
                                 "KVM_SET_VCPU_EVENTS", &events, errp) &&
-           kvm_vcpu_set_mp_state(cpu, st->mp_state, errp);
+           (!st->in_kernel_lapic ||
+            kvm_vcpu_set_mp_state(cpu, st->mp_state, errp));
 }
 
 bool kvm_pc_save_chips_state(KVMState *s, KVMPCChipsState *st, Error **errp)

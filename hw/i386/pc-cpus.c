@@ -1,10 +1,13 @@
 /*
- * pc-cpus.c: the pc machine's vCPUs and interrupt controllers. Under KVM
- * the 8259s, IOAPIC, LAPICs and PIT live in the kernel (created before
- * any vCPU, as KVM requires); the BSP starts at the direct-boot plan's
- * entry and the APs wait in KVM for INIT-SIPI. Here too: run state
- * (stop/cont), machine reset and exit. The only KVM-aware part of the
- * board; under TCG pc_cpus_init hands over to pc-cpus-tcg.c.
+ * pc-cpus.c: the pc machine's vCPUs and interrupt controllers under KVM.
+ * kernel-irqchip=on (the default): the 8259s, IOAPIC, LAPICs and PIT
+ * live in the kernel (created before any vCPU, as KVM requires) and the
+ * APs wait there for INIT-SIPI; the HPET is ours, on KVM's GSIs.
+ * kernel-irqchip=off: every chip is in user space (pc-userchips.c, a
+ * LAPIC per vCPU) and the vCPUs take their interrupts through
+ * accel/kvm/kvm-userirq.c. The BSP starts at the direct-boot plan's
+ * entry. Here too: run state (stop/cont), machine reset and exit. Under
+ * TCG pc_cpus_init hands over to pc-cpus-tcg.c.
  */
 #include "qemu/osdep.h"
 #include "config-host.h"
@@ -15,7 +18,12 @@
 #include "hw/i386/pc-tcg.h"
 #if CONFIG_KVM
 #include "hw/i386/pc-kvm.h"
+#include "hw/i386/pc-userchips.h"
+#include "hw/intc/apic.h"
+#include "hw/timer/hpet.h"
+#include "qemu/log.h"
 #include "system/kvm-irqchip.h"
+#include "system/kvm-userirq.h"
 #include "target/i386/cpu.h"
 #include "target/i386/kvm/kvm-cpuid.h"
 #endif
@@ -29,13 +37,16 @@ bool (*pc_irqchip_tcg_hook)(PCMachineState *pcms);
 typedef struct PCCpu {
     KVMCPU *kvm;
     KVMX86ResetState reset;     /* its power-on state */
+    APICState *apic;            /* kernel-irqchip=off: its user-space LAPIC */
 } PCCpu;
 
 struct PCCpus {
     KVMState *kvm;
+    bool user_chips;            /* kernel-irqchip=off */
     unsigned count;
     PCCpu *cpu;                 /* [0] is the BSP */
     KVMPCChipsState chips;      /* the in-kernel chips at power-on */
+    HPETState *kvm_hpet;        /* the HPET beside the in-kernel chips */
 };
 
 static void G_GNUC_NORETURN pc_cpus_fatal(Error *err)
@@ -44,10 +55,80 @@ static void G_GNUC_NORETURN pc_cpus_fatal(Error *err)
     exit(1);
 }
 
+/*
+ * The HPET's legacy replacement takes IRQ 0 from the in-kernel PIT: KVM
+ * stops the PIT's timer while KVM_PIT_FLAGS_HPET_LEGACY is set. Ticks it
+ * still owes the guest (KVM re-injects those lost while IF was clear, one
+ * per EOI) would go on arriving on IRQ 0, so they are dropped: turning
+ * re-injection off and on again empties that queue.
+ */
+static void pc_kvm_pit_drop_backlog(KVMState *s)
+{
+    struct kvm_reinject_control rc = { .pit_reinject = 0 };
+    int ret = kvm_vm_ioctl(s, KVM_REINJECT_CONTROL, &rc);
+
+    rc.pit_reinject = 1;
+    if (ret < 0 || (ret = kvm_vm_ioctl(s, KVM_REINJECT_CONTROL, &rc)) < 0) {
+        error_report("KVM_REINJECT_CONTROL failed: %s", strerror(-ret));
+    }
+}
+
+static void pc_kvm_hpet_legacy(void *opaque, int n, int level)
+{
+    KVMState *s = opaque;
+    struct kvm_pit_state2 pit;
+    Error *err = NULL;
+
+    if (!kvm_vm_ioctl_named(s, KVM_GET_PIT2, "KVM_GET_PIT2", &pit, &err)) {
+        error_report_err(err);
+        return;
+    }
+    if (level) {
+        pit.flags |= KVM_PIT_FLAGS_HPET_LEGACY;
+    } else {
+        pit.flags &= ~KVM_PIT_FLAGS_HPET_LEGACY;
+    }
+    if (!kvm_vm_ioctl_named(s, KVM_SET_PIT2, "KVM_SET_PIT2", &pit, &err)) {
+        error_report_err(err);
+        return;
+    }
+    if (level) {
+        pc_kvm_pit_drop_backlog(s);
+    }
+}
+
+static void pc_kvm_hpet_reset(void *opaque)
+{
+    hpet_reset(opaque);
+}
+
+/* The in-kernel PICs, IOAPIC, LAPICs and PIT, and our HPET on their GSIs. */
+static void pc_irqchip_kvm_init(PCMachineState *pcms, KVMState *s)
+{
+    struct PCCpus *cpus = pcms->cpus;
+    Error *err = NULL;
+
+    if (!kvm_irqchip_create(s, &err) || !kvm_pit_create(s, &err)) {
+        pc_cpus_fatal(err);
+    }
+    /* Before any device can raise a line, so this is the reset state. */
+    if (!kvm_pc_save_chips_state(s, &cpus->chips, &err)) {
+        pc_cpus_fatal(err);
+    }
+    pcms->gsi = kvm_pc_gsi_irqs(s);
+    if (pcms->hpet_enabled) {
+        pcms->hpet = true;
+        cpus->kvm_hpet = hpet_init(get_system_memory(), OBJECT(pcms),
+                                   HPET_BASE, pcms->gsi,
+                                   qemu_allocate_irq(pc_kvm_hpet_legacy, s,
+                                                     0));
+        qemu_register_reset(pc_kvm_hpet_reset, cpus->kvm_hpet);
+    }
+}
+
 void pc_irqchip_init(PCMachineState *pcms)
 {
     KVMState *s = kvm_state_get();
-    Error *err = NULL;
 
     if (!s) {
         if (pc_irqchip_tcg_hook) {
@@ -55,16 +136,21 @@ void pc_irqchip_init(PCMachineState *pcms)
         }
         return;
     }
-    if (!kvm_irqchip_create(s, &err) || !kvm_pit_create(s, &err)) {
-        pc_cpus_fatal(err);
-    }
     pcms->cpus = g_new0(struct PCCpus, 1);
     pcms->cpus->kvm = s;
-    /* Before any device can raise a line, so this is the reset state. */
-    if (!kvm_pc_save_chips_state(s, &pcms->cpus->chips, &err)) {
-        pc_cpus_fatal(err);
+    switch (kvm_irqchip_mode(s)) {
+    case KVM_IRQCHIP_MODE_OFF:
+        /* QEMU 7.2's words, so that logs read the same. */
+        warn_report("Userspace local APIC is deprecated for KVM.");
+        warn_report("Do not use kernel-irqchip except for the -M isapc "
+                    "machine type.");
+        pcms->cpus->user_chips = true;
+        pc_userchips_init(pcms);
+        break;
+    default:
+        pc_irqchip_kvm_init(pcms, s);
+        break;
     }
-    pcms->gsi = kvm_pc_gsi_irqs(s);
 }
 
 /*
@@ -75,6 +161,116 @@ void pc_irqchip_init(PCMachineState *pcms)
 static uint32_t pc_cpu_apic_id(PCMachineState *pcms, unsigned index)
 {
     return x86_cpu_apic_id(&MACHINE(pcms)->smp, index);
+}
+
+/* ---- kernel-irqchip=off: a LAPIC per vCPU in user space ---------------- */
+
+static void pc_kvm_apic_set_intr(void *opaque, bool pending)
+{
+    kvm_userirq_set_intr(((PCCpu *)opaque)->kvm, pending);
+}
+
+static void pc_kvm_apic_nmi(void *opaque)
+{
+    kvm_userirq_nmi(((PCCpu *)opaque)->kvm);
+}
+
+static void pc_kvm_apic_init(void *opaque)
+{
+    kvm_userirq_init(((PCCpu *)opaque)->kvm);
+}
+
+static void pc_kvm_apic_sipi(void *opaque, uint8_t vector)
+{
+    kvm_userirq_sipi(((PCCpu *)opaque)->kvm, vector);
+}
+
+static void pc_kvm_apic_kick(void *opaque)
+{
+    kvm_userirq_wake(((PCCpu *)opaque)->kvm);
+}
+
+static const APICCpuOps pc_kvm_apic_ops = {
+    .set_intr = pc_kvm_apic_set_intr,
+    .nmi = pc_kvm_apic_nmi,
+    .init = pc_kvm_apic_init,
+    .sipi = pc_kvm_apic_sipi,
+    .kick = pc_kvm_apic_kick,
+};
+
+static int pc_kvm_uirq_ack(void *opaque)
+{
+    return apic_ack_interrupt(((PCCpu *)opaque)->apic);
+}
+
+static uint8_t pc_kvm_uirq_get_cr8(void *opaque)
+{
+    return apic_get_tpr(((PCCpu *)opaque)->apic) >> 4;
+}
+
+static void pc_kvm_uirq_set_cr8(void *opaque, uint8_t cr8)
+{
+    apic_set_tpr(((PCCpu *)opaque)->apic, cr8 << 4);
+}
+
+static void pc_kvm_uirq_set_apic_base(void *opaque, uint64_t val)
+{
+    PCCpu *c = opaque;
+
+    /* KVM took the WRMSR already; a value the APIC refuses stays out. */
+    if (!apic_set_base(c->apic, val)) {
+        qemu_log_mask(LOG_GUEST_ERROR, "vCPU %d: IA32_APIC_BASE 0x%" PRIx64
+                      " refused by the APIC\n", c->kvm->index, val);
+    }
+}
+
+static bool pc_kvm_uirq_init_reset(void *opaque, Error **errp)
+{
+    PCCpu *c = opaque;
+
+    return kvm_x86_put_reset_state(c->kvm, &c->reset, errp);
+}
+
+static const KVMUserIrqOps pc_kvm_uirq_ops = {
+    .ack = pc_kvm_uirq_ack,
+    .get_cr8 = pc_kvm_uirq_get_cr8,
+    .set_cr8 = pc_kvm_uirq_set_cr8,
+    .set_apic_base = pc_kvm_uirq_set_apic_base,
+    .init_reset = pc_kvm_uirq_init_reset,
+};
+
+static struct PCCpus *pc_kvm_cpus;
+
+/* The APIC of the vCPU whose thread this is: LAPIC page accesses (MMIO). */
+static APICState *pc_kvm_apic_current(void)
+{
+    struct PCCpus *cpus = pc_kvm_cpus;
+    pthread_t self = pthread_self();
+
+    for (unsigned i = 0; cpus && i < cpus->count; i++) {
+        KVMCPU *cpu = cpus->cpu[i].kvm;
+
+        if (cpu->thread_started && pthread_equal(cpu->thread, self)) {
+            return cpus->cpu[i].apic;
+        }
+    }
+    return NULL;
+}
+
+static void pc_kvm_user_apics_init(PCMachineState *pcms)
+{
+    struct PCCpus *cpus = pcms->cpus;
+
+    for (unsigned i = 0; i < cpus->count; i++) {
+        PCCpu *c = &cpus->cpu[i];
+
+        c->apic = apic_new_cpu(&pc_kvm_apic_ops, c,
+                               pc_cpu_apic_id(pcms, i), i == 0);
+        kvm_userirq_attach(c->kvm, &pc_kvm_uirq_ops, c, i == 0);
+    }
+    pc_kvm_cpus = cpus;
+    apic_current_fallback = pc_kvm_apic_current;
+    apic_mmio_init(get_system_memory());
 }
 
 /*
@@ -145,13 +341,20 @@ static bool pc_cpus_reset_state(PCMachineState *pcms, Error **errp)
 {
     struct PCCpus *cpus = pcms->cpus;
 
-    if (!kvm_pc_put_chips_state(cpus->kvm, &cpus->chips, errp)) {
+    /* User-space chips have reset handlers of their own. */
+    if (!cpus->user_chips &&
+        !kvm_pc_put_chips_state(cpus->kvm, &cpus->chips, errp)) {
         return false;
     }
     for (unsigned i = 0; i < cpus->count; i++) {
-        if (!kvm_x86_put_reset_state(cpus->cpu[i].kvm, &cpus->cpu[i].reset,
-                                     errp)) {
+        PCCpu *c = &cpus->cpu[i];
+
+        if (!kvm_x86_put_reset_state(c->kvm, &c->reset, errp)) {
             return false;
+        }
+        if (c->apic) {
+            apic_reset(c->apic);
+            kvm_userirq_reset(c->kvm, i == 0);
         }
     }
     return !pcms->booted || pc_cpus_boot_state(pcms, errp);
@@ -216,6 +419,9 @@ void pc_cpus_init(PCMachineState *pcms)
         if (!pc_cpu_create(pcms, i, &err)) {
             pc_cpus_fatal(err);
         }
+    }
+    if (pcms->cpus->user_chips) {
+        pc_kvm_user_apics_init(pcms);
     }
     if (pcms->booted && !pc_cpus_boot_state(pcms, &err)) {
         pc_cpus_fatal(err);

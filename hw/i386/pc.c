@@ -12,10 +12,12 @@
 #include "hw/i386/pc.h"
 #include "hw/i386/pc-acpi.h"
 #include "hw/i386/pc-tcg.h"
+#include "hw/i386/pc-ferr.h"
 #include "hw/char/serial.h"
 #include "hw/input/i8042.h"
 #include "hw/misc/ioport80.h"
 #include "hw/nvram/fw_cfg.h"
+#include "hw/qdev-properties.h"
 #include "hw/rtc/mc146818rtc.h"
 #include "system/hostmem.h"
 #include "system/runstate.h"
@@ -319,6 +321,7 @@ static void pc_isa_init(PCMachineState *pcms)
     rtc_set_memory(rtc, 0x5f, ms->smp.cpus - 1);
 
     ioport80_init(&ioport80, OBJECT(ms), get_system_io());
+    pc_ferr_new(pcms->gsi ? pcms->gsi[13] : NULL, get_system_io());  /* FERR#: IRQ13 */
     memory_region_init_io(&pcms->reset_control, OBJECT(ms), &pc_rcr_ops, pcms,
                           "reset-control", 1);
     memory_region_add_subregion(get_system_io(), PC_RESET_CONTROL_PORT,
@@ -356,9 +359,25 @@ static void pc_machine_finalize(Object *obj)
     e820_table_clear(&pcms->e820);
 }
 
+/* QEMU's pc machine properties that choose chips (its help text). */
+static Property pc_machine_props[] = {
+    DEFINE_PROP("hpet", PCMachineState, hpet_enabled, qdev_prop_bool, bool,
+                .description = "Enable/disable high precision event timer "
+                               "emulation"),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+/* The HPET is on unless -machine hpet=off, as in QEMU's pc. */
+static void pc_machine_instance_init(Object *obj)
+{
+    PC_MACHINE(obj)->hpet_enabled = true;
+}
+
 static void pc_machine_class_init(ObjectClass *oc, void *data)
 {
     MachineClass *mc = MACHINE_CLASS(oc);
+
+    object_class_set_props(oc, pc_machine_props);
 
     mc->alias = "pc";
     mc->desc = "Standard PC (i440FX + PIIX, 1996)";
@@ -379,6 +398,7 @@ static const TypeInfo pc_machine_info = {
     .name = TYPE_PC_MACHINE,
     .parent = TYPE_MACHINE,
     .instance_size = sizeof(PCMachineState),
+    .instance_init = pc_machine_instance_init,
     .instance_finalize = pc_machine_finalize,
     .class_init = pc_machine_class_init,
 };

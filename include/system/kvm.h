@@ -19,6 +19,13 @@
 
 typedef struct KVMState KVMState;
 typedef struct KVMCPU KVMCPU;
+typedef struct KVMUserIrqOps KVMUserIrqOps;
+
+/* Where the interrupt controllers live: -accel kvm,kernel-irqchip=. */
+typedef enum KVMIrqchipMode {
+    KVM_IRQCHIP_MODE_ON,        /* PICs, IOAPIC, LAPICs, PIT in the kernel */
+    KVM_IRQCHIP_MODE_OFF,       /* all in user space (kvm-userirq.c) */
+} KVMIrqchipMode;
 
 /* The device to open; tests point it at a missing path. */
 extern const char *kvm_device_path;
@@ -48,6 +55,27 @@ struct KVMCPU {
     /* The registers as synchronize_state last got or will put them. */
     struct kvm_regs regs;
     struct kvm_sregs sregs;
+    /*
+     * kvm-userirq.c: interrupts from user-space chips. uirq_events and
+     * uirq_intr change from any thread; the rest belongs to the vCPU's
+     * thread. uirq_lock/uirq_cond let a halted thread sleep.
+     */
+    const KVMUserIrqOps *uirq_ops;
+    void *uirq_opaque;
+    bool uirq_intr;             /* atomic: the INTR line is high */
+    uint32_t uirq_events;       /* atomic: KVM_UIRQ_EV_* not yet taken */
+    uint8_t uirq_sipi_vector;   /* atomic: of the last SIPI */
+    bool uirq_halted;           /* after HLT, until an interrupt */
+    bool uirq_wait_sipi;        /* an AP before its SIPI (and after INIT) */
+    bool uirq_bsp;              /* INIT sends it to the reset vector */
+    uint8_t uirq_cr8;           /* what KVM last said or was told */
+    uint64_t uirq_apic_base;
+    GMutex uirq_lock;
+    GCond uirq_cond;
+    /* Kicks a vCPU thread whose interrupt window does not open by itself. */
+    timer_t uirq_window_timer;
+    bool uirq_window_timer_ok;
+    bool uirq_window_armed;
 };
 
 /**
@@ -57,6 +85,24 @@ struct KVMCPU {
  * "Could not access KVM kernel module: No such file or directory".
  */
 KVMState *kvm_init_vm(Error **errp);
+
+/**
+ * kvm_accel_set_option: - one key=value of -accel kvm: kernel-irqchip
+ * (on, off, split) and QEMU's other kvm-accel properties (accepted and
+ * ignored). Errors in QEMU's words ("Property 'kvm-accel.foo' not
+ * found"). Takes effect at the next kvm_accel init.
+ */
+bool kvm_accel_set_option(const char *name, const char *value, Error **errp);
+
+/**
+ * kvm_accel_set_global_irqchip: - -machine kernel-irqchip=value, which
+ * an -accel kvm,kernel-irqchip= overrides. Errors as QEMU's ("can't
+ * apply global kvm-accel.kernel-irqchip=foo: ...").
+ */
+bool kvm_accel_set_global_irqchip(const char *value, Error **errp);
+
+/* The mode the accelerator was set up with (ON for kvm_init_vm()'s VMs). */
+KVMIrqchipMode kvm_irqchip_mode(KVMState *s);
 
 /**
  * kvm_destroy_vm: - unregister the listener, drop the memslots, close the

@@ -32,6 +32,7 @@ typedef struct KVMX86ResetState {
     struct kvm_lapic_state lapic;
     struct kvm_vcpu_events events;
     uint32_t mp_state;
+    bool in_kernel_lapic;       /* lapic and mp_state were saved */
 } KVMX86ResetState;
 
 /**

@@ -40,7 +40,8 @@ typedef struct PCMachineState {
     X86BootPlan plan;
     GPtrArray *images;           /* PCBootImage: initrd or modules */
     bool booted;                 /* the plan was built */
-    bool hpet;                   /* an HPET at 0xfed00000 (TCG only, issue 6) */
+    bool hpet;                   /* the board made an HPET at 0xfed00000 */
+    bool hpet_enabled;           /* -machine hpet= (on by default) */
 
     struct PCCpus *cpus;         /* the vCPUs (pc-cpus.c) */
 } PCMachineState;

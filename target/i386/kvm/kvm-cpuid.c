@@ -59,11 +59,15 @@ void kvm_x86_accel_info_from_supported(const struct kvm_cpuid2 *supported,
     info->xlevel = supported_reg(supported, 0x80000000, 0, X86_CPUID_EAX);
 
     f[FEAT_1_ECX] |= CPUID_EXT_HYPERVISOR;
-    if (tsc_deadline) {
+    /*
+     * Without the in-kernel LAPIC KVM drops writes to IA32_TSC_DEADLINE
+     * and #GPs the x2APIC MSRs, so neither is offered (as QEMU).
+     */
+    if (tsc_deadline && irqchip_in_kernel) {
         f[FEAT_1_ECX] |= CPUID_EXT_TSC_DEADLINE;
     }
     if (!irqchip_in_kernel) {
-        f[FEAT_1_ECX] &= ~CPUID_EXT_X2APIC;
+        f[FEAT_1_ECX] &= ~(CPUID_EXT_X2APIC | CPUID_EXT_TSC_DEADLINE);
         f[FEAT_KVM] &= ~(1u << 7);          /* kvm-pv-unhalt */
     }
     /* KVM before 2.6.30 misreported these; QEMU always allows them. */

@@ -12,9 +12,9 @@
 /**
  * kvm_x86_accel_info_from_supported: - the supported flags and leaf
  * limits in a KVM_GET_SUPPORTED_CPUID answer, with QEMU's adjustments
- * (hypervisor always, x2apic only with the in-kernel irqchip, TSC
- * deadline when KVM has the capability, the AMD leaf 1 aliases). The
- * host identity fields are left alone. Pure, for tests.
+ * (hypervisor always; x2apic, and TSC deadline when KVM has the
+ * capability, only with the in-kernel irqchip; the AMD leaf 1 aliases).
+ * The host identity fields are left alone. Pure, for tests.
  */
 void kvm_x86_accel_info_from_supported(const struct kvm_cpuid2 *supported,
                                        bool irqchip_in_kernel,
