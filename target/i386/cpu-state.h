@@ -253,6 +253,7 @@ typedef struct CPUX86State {
     uint16_t fpop;          /* last x87 opcode */
     uint64_t fpip;          /* last x87 instruction pointer */
     uint64_t fpdp;          /* last x87 data pointer */
+    uint16_t fpcs, fpds;    /* their selectors (CS, the data operand's segment) */
     X86FPReg fpregs[8];     /* physical registers: ST(i) is (fpstt+i)&7 */
     uint32_t mxcsr;
     X86XMMReg xmm_regs[CPU_NB_REGS];

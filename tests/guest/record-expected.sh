@@ -70,10 +70,17 @@ runs=(
     # Issue 6: x87, SSE (qemu64 has SSE3 at most; sse4 adds SSSE3..SSE4.2
     # and POPCNT with a second -cpu, which replaces the first).
     "x87|x87.elf|-no-reboot"
+    # x87 state: FIP/FDP/FOP, faults part-way, XSAVE family (fpu_xsave.c).
+    # (Run "x87-ferr", -append ferr, is not here: QEMU 7.2 aborts on FERR#.)
+    "x87-state|x87-state.elf|-no-reboot"
+    "x87-state-xsave|x87-state.elf|-no-reboot -cpu qemu64,+xsave,+xsaveopt,+xgetbv1"
     "sse|sse.elf|-no-reboot"
     "sse4|sse.elf|-no-reboot -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt"
     # Issue 6: interrupt controllers and timers, SMP with LOCK XADD.
     "irq|irq.elf|-no-reboot"
+    # The HPET (kvm-irqchip.md): legacy replacement, timers 0 and 1.
+    "hpet|hpet.elf|-no-reboot"
+    "hpet-off|hpet.elf|-no-reboot -machine hpet=off"
     "smpcount|smpcount.elf|-no-reboot -smp 2"
     "smpcount4|smpcount.elf|-no-reboot -smp 4"
     # Issue 6: a C program built with -O2 -msse4.2, run at CPL 3.

@@ -5,12 +5,15 @@
  * bytes in an executable stub); the FNSAVE image that follows (control,
  * status and tag words, the eight registers) and the memory operand must
  * match. Then the state instructions (FNSAVE/FRSTOR, FXSAVE/FXRSTOR,
- * XSAVE/XRSTOR, LDMXCSR, XGETBV/XSETBV) and the faults: #NM under
- * CR0.TS/EM, #MF with CR0.NE, #GP for misaligned FXSAVE.
+ * XSAVE/XRSTOR, LDMXCSR, XGETBV/XSETBV), the last-instruction pointers
+ * (64-bit and real-mode layouts), XINUSE, and the faults: #NM under
+ * CR0.TS/EM, #MF with CR0.NE, FERR#/IRQ13 with CR0.NE=0 (pc-ferr.c),
+ * #GP for misaligned FXSAVE and XRSTOR's header.
  */
 #include "qemu/osdep.h"
 #include <sys/mman.h>
 #include "test-x86-sysinsn-common.h"
+#include "hw/i386/pc-ferr.h"
 
 /* The data block: [rdi] = a, [rdi+0x10] = b, [rdi+0x40] = FCW, [rdi+0x50] = memory operand. */
 #define D_A     0x00
@@ -349,7 +352,8 @@ static void test_fpu_xsave(void)
     g_assert_cmphex(m.env->regs[R_ECX] & (3u << 26), ==, 3u << 26);
     g_assert_cmpint(run_long(&m, code, sizeof(code)), ==, -1);
     g_assert_cmphex(m.env->regs[R_EBX], ==, 3);
-    g_assert_cmphex(xt_rq(&m, XT_DATA + 512), ==, 3);
+    /* XMM0-15 all 0: SSE not in use, so XSTATE_BV[1] = XINUSE[1] = 0. */
+    g_assert_cmphex(xt_rq(&m, XT_DATA + 512), ==, 1);
     g_assert_cmpint(m.env->fpstt, ==, 7);
     g_assert_cmphex(m.env->fpregs[7].high, ==, 0x3fff);
     g_assert_cmpint(run_long(&m, bad_xsetbv, sizeof(bad_xsetbv)), ==, EXCP0D_GPF);
@@ -389,6 +393,201 @@ static void test_fpu_stack_fault(void)
     xt_destroy(&m);
 }
 
+/*
+ * FNSTENV after FLD m64: FIP/FCS/FOP name the FLD, FDP/FDS its operand;
+ * FNSTSW AX (a control instruction) does not move them.
+ */
+static void test_fpu_pointers(void)
+{
+    XTMachine m;
+    static const uint8_t code[] = {
+        0xdb, 0xe3,                                      /* fninit */
+        0xdd, 0x47, 0x50,                                /* fld qword [rdi+0x50] (XT_CODE+2) */
+        0xdf, 0xe0,                                      /* fnstsw ax (control) */
+        0xd9, 0xb7, 0x00, 0x01, 0x00, 0x00,              /* fnstenv [rdi+0x100] */
+        0x0f, 0xae, 0x87, 0x00, 0x02, 0x00, 0x00,        /* fxsave [rdi+0x200] */
+        0xf4,
+    };
+
+    xt_init(&m, 64);
+    xt_setup_long(&m);
+    m.env->cr[4] |= CR4_OSFXSR_MASK;
+    x86_update_hflags(m.env);
+    g_assert_cmpint(run_long(&m, code, sizeof(code)), ==, -1);
+    g_assert_cmphex(xt_rl(&m, XT_DATA + 0x100 + 12), ==, XT_CODE + 2);
+    g_assert_cmphex(xt_rl(&m, XT_DATA + 0x100 + 16), ==,
+                    m.env->segs[R_CS].selector | 0x547u << 16);
+    g_assert_cmphex(xt_rl(&m, XT_DATA + 0x100 + 20), ==, XT_DATA + 0x50);
+    g_assert_cmphex(xt_rl(&m, XT_DATA + 0x100 + 24), ==, m.env->segs[R_DS].selector);
+    /* FXSAVE without REX.W: FOP, 32-bit FIP + FCS, FDP + FDS. */
+    g_assert_cmphex(xt_rw(&m, XT_DATA + 0x200 + 6), ==, 0x547);
+    g_assert_cmphex(xt_rl(&m, XT_DATA + 0x200 + 8), ==, XT_CODE + 2);
+    g_assert_cmphex(xt_rl(&m, XT_DATA + 0x200 + 16), ==, XT_DATA + 0x50);
+    xt_destroy(&m);
+}
+
+/*
+ * XGETBV(1) (XINUSE) after XRSTOR of the initial state is 0, and 1 once
+ * an x87 register is loaded; XSAVE then writes XSTATE_BV = 1. XRSTOR
+ * faults on header bytes 16-23 but not 24-63.
+ */
+static void test_fpu_xinuse(void)
+{
+    XTMachine m;
+    static const uint8_t code[] = {
+        0x31, 0xc9, 0xb8, 0x03, 0x00, 0x00, 0x00, 0x31, 0xd2,  /* ecx=0 eax=3 edx=0 */
+        0x0f, 0x01, 0xd1,                                      /* xsetbv */
+        0x0f, 0xae, 0x2f,                                      /* xrstor [rdi] (init) */
+        0xb9, 0x01, 0x00, 0x00, 0x00,                          /* ecx=1 */
+        0x0f, 0x01, 0xd0, 0x89, 0xc3,                          /* xgetbv; mov ebx, eax */
+        0xd9, 0xe8,                                            /* fld1 */
+        0x0f, 0x01, 0xd0, 0x89, 0xc6,                          /* xgetbv; mov esi, eax */
+        0xb8, 0x03, 0x00, 0x00, 0x00, 0x31, 0xd2,              /* eax=3 edx=0 */
+        0x0f, 0xae, 0xa7, 0x00, 0x04, 0x00, 0x00,              /* xsave [rdi+0x400] */
+        0xf4,
+    };
+    static const uint8_t xrstor[] = {
+        0xb8, 0x03, 0x00, 0x00, 0x00, 0x31, 0xd2, 0x0f, 0xae, 0x2f, 0xf4,
+    };
+    X86CPUConfig cfg;
+
+    xt_init(&m, 64);
+    x86_tcg_cpu_free(m.cpu);
+    g_assert_true(x86_tcg_cpu_config(&cfg, "max", &error_abort));
+    m.cpu = x86_tcg_cpu_new(0, 0, true, &cfg, &m.mem, &m.io_as, &error_abort);
+    m.env = &m.cpu->env;
+    x86_tcg_cpu_set_flat_mode(m.cpu, 64, XT_PT);
+    xt_setup_long(&m);
+    m.env->cr[4] |= CR4_OSXSAVE_MASK | CR4_OSFXSR_MASK;
+    x86_update_hflags(m.env);
+    m.env->xmm_regs[0].q[0] = 1;
+    g_assert_cmpint(run_long(&m, code, sizeof(code)), ==, -1);
+    g_assert_cmphex(m.env->regs[R_EBX], ==, 0);
+    g_assert_cmphex(m.env->regs[R_ESI], ==, 1);
+    g_assert_cmphex(xt_rq(&m, XT_DATA + 0x400 + 512), ==, 1);
+    g_assert_cmphex(m.env->xmm_regs[0].q[0], ==, 0);
+    /* Header byte 16: #GP; byte 24: ignored. */
+    m.ram_ptr[XT_DATA + 528] = 1;
+    g_assert_cmpint(run_long(&m, xrstor, sizeof(xrstor)), ==, EXCP0D_GPF);
+    m.ram_ptr[XT_DATA + 528] = 0;
+    m.ram_ptr[XT_DATA + 536] = 1;
+    g_assert_cmpint(run_long(&m, xrstor, sizeof(xrstor)), ==, -1);
+    xt_destroy(&m);
+}
+
+/*
+ * Real mode (SDM Vol. 1 Figures 8-10, 8-12): FIP and FDP as linear
+ * addresses split around FOP. CS = 0x100 (base 0x1000 = XT_CODE), DS =
+ * 0x1000 (base 0x10000 = XT_DATA): FLD m32 at IP 2, operand at DS:0x50.
+ */
+static void test_fpu_real_env(void)
+{
+    XTMachine m;
+    static const uint8_t code[] = {
+        0xdb, 0xe3,                                      /* fninit */
+        0xd9, 0x06, 0x50, 0x00,                          /* fld dword [0x50] */
+        0x66, 0xd9, 0x36, 0x00, 0x01,                    /* fnstenv [0x100] (28 bytes) */
+        0xd9, 0x36, 0x40, 0x01,                          /* fnstenv [0x140] (14 bytes) */
+        0xf4,
+    };
+    static const uint8_t ldenv[] = { 0xd9, 0x26, 0x40, 0x01, 0xf4 };  /* fldenv [0x140] */
+    const uint64_t env32 = XT_DATA + 0x100, env16 = XT_DATA + 0x140;
+
+    xt_init(&m, 16);
+    m.env->segs[R_CS].selector = XT_CODE >> 4;
+    m.env->segs[R_CS].base = XT_CODE;
+    m.env->segs[R_DS].selector = XT_DATA >> 4;
+    m.env->segs[R_DS].base = XT_DATA;
+    x86_update_hflags(m.env);
+    xt_write(&m, XT_CODE, code, sizeof(code));
+    m.env->eip = 0;
+    xt_run(&m);
+    g_assert_cmphex(m.env->eip, ==, sizeof(code));
+    /* 32-bit layout: FIP[15:0]; FIP[31:16] << 12 | FOP; FDP[15:0]; FDP[31:16] << 12. */
+    g_assert_cmphex(xt_rl(&m, env32 + 12), ==, (XT_CODE + 2) & 0xffff);
+    g_assert_cmphex(xt_rl(&m, env32 + 16), ==, ((XT_CODE + 2) >> 16) << 12 | 0x106);
+    g_assert_cmphex(xt_rl(&m, env32 + 20), ==, (XT_DATA + 0x50) & 0xffff);
+    g_assert_cmphex(xt_rl(&m, env32 + 24), ==, ((XT_DATA + 0x50) >> 16) << 12);
+    /* 16-bit layout: FIP[19:16] and FDP[19:16] in bits 15:12. */
+    g_assert_cmphex(xt_rw(&m, env16 + 6), ==, (XT_CODE + 2) & 0xffff);
+    g_assert_cmphex(xt_rw(&m, env16 + 8), ==, ((XT_CODE + 2) >> 16) << 12 | 0x106);
+    g_assert_cmphex(xt_rw(&m, env16 + 10), ==, (XT_DATA + 0x50) & 0xffff);
+    g_assert_cmphex(xt_rw(&m, env16 + 12), ==, ((XT_DATA + 0x50) >> 16) << 12);
+    /* FLDENV of the 16-bit image gives the same pointers back. */
+    m.env->fpip = m.env->fpdp = 0;
+    m.env->fpop = 0;
+    xt_write(&m, XT_CODE, ldenv, sizeof(ldenv));
+    m.env->eip = 0;
+    xt_run(&m);
+    g_assert_cmphex(m.env->fpip, ==, XT_CODE + 2);
+    g_assert_cmphex(m.env->fpdp, ==, XT_DATA + 0x50);
+    g_assert_cmphex(m.env->fpop, ==, 0x106);
+    xt_destroy(&m);
+}
+
+/* The FERR# glue (hw/i386/pc-ferr.c) with its IRQ13 line watched. */
+static int ferr_level, ferr_raises;
+
+static void ferr_irq_handler(void *opaque, int n, int level)
+{
+    ferr_raises += level && !ferr_level;
+    ferr_level = level;
+}
+
+/*
+ * CR0.NE=0: an unmasked ZE pending at FWAIT raises IRQ13 once (with no
+ * interrupt controller the restarted FWAIT then goes on: the line is
+ * latched); a write to port 0xF0 lowers it and asserts IGNNE#, so waiting
+ * instructions go on with the error pending, until FNCLEX drops IGNNE#.
+ */
+static void test_fpu_ferr(void)
+{
+    XTMachine m;
+    /* fninit; fldcw [rdi]; fldz; fld1; fdiv st0, st1; fwait; hlt */
+    static const uint8_t divide[] = {
+        0xdb, 0xe3, 0xd9, 0x2f, 0xd9, 0xee, 0xd9, 0xe8, 0xd8, 0xf1, 0x9b, 0xf4,
+    };
+    static const uint8_t fnclex[] = { 0xdb, 0xe2, 0xf4 };
+    /* FLD1 (waiting) x 7 with ZE still pending, then FWAIT */
+    static const uint8_t fld1_wait[] = {
+        0xd9, 0xe8, 0xd9, 0xe8, 0xd9, 0xe8, 0xd9, 0xe8, 0xd9, 0xe8, 0xd9, 0xe8, 0xd9, 0xe8,
+        0x9b, 0xf4,
+    };
+    uint16_t cw = 0x037b;
+    MemoryRegion io;
+    AddressSpace io_as;
+    uint8_t zero = 0;
+    qemu_irq irq = qemu_allocate_irq(ferr_irq_handler, NULL, 13);
+    PCFerr *ferr;
+
+    memory_region_init(&io, NULL, "ferr-io", 0x10000);
+    address_space_init(&io_as, &io, "ferr-io");
+    ferr = pc_ferr_new(irq, &io);
+    xt_init(&m, 64);
+    xt_setup_long(&m);
+    m.env->cr[0] &= ~CR0_NE_MASK;
+    xt_write(&m, XT_DATA, &cw, 2);
+    g_assert_cmpint(run_long(&m, divide, sizeof(divide)), ==, -1);
+    g_assert_cmpint(ferr_raises, ==, 1);
+    g_assert_cmpint(ferr_level, ==, 1);
+    g_assert_cmphex(m.env->fpus & 0x80ff, ==, 0x8084);
+    /* Port 0xF0: IRQ13 low, IGNNE# on: the next error goes unreported. */
+    address_space_write(&io_as, PC_FERR_PORT, MEMTXATTRS_UNSPECIFIED, &zero, 1);
+    g_assert_cmpint(ferr_level, ==, 0);
+    g_assert_cmpint(run_long(&m, fld1_wait, sizeof(fld1_wait)), ==, -1);
+    g_assert_cmpint(ferr_raises, ==, 1);
+    g_assert_cmphex(m.env->fpus & 0x80ff, ==, 0x80c5);   /* + C1, SF, IE: 9 pushes */
+    /* FNCLEX deasserts FERR#, hence IGNNE#: the next error raises IRQ13. */
+    g_assert_cmpint(run_long(&m, fnclex, sizeof(fnclex)), ==, -1);
+    g_assert_cmpint(run_long(&m, divide, sizeof(divide)), ==, -1);
+    g_assert_cmpint(ferr_raises, ==, 2);
+    xt_destroy(&m);
+    pc_ferr_free(ferr);
+    address_space_destroy(&io_as);
+    memory_region_destroy(&io);
+    qemu_free_irq(irq);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -398,5 +597,10 @@ int main(int argc, char **argv)
     g_test_add_func("/x86-fpu/stack-fault", test_fpu_stack_fault);
     g_test_add_func("/x86-fpu/save-restore", test_fpu_save_restore);
     g_test_add_func("/x86-fpu/xsave", test_fpu_xsave);
+    g_test_add_func("/x86-fpu/pointers", test_fpu_pointers);
+    g_test_add_func("/x86-fpu/xinuse", test_fpu_xinuse);
+    g_test_add_func("/x86-fpu/real-env", test_fpu_real_env);
+    /* Last: it installs the board's FERR# target for the whole process. */
+    g_test_add_func("/x86-fpu/ferr", test_fpu_ferr);
     return g_test_run();
 }

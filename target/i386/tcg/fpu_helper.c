@@ -13,24 +13,23 @@
  * takes the state back and reinitialises the host unit, so an unmasked
  * exception never reaches the host as SIGFPE. New flags are or-ed into
  * the guest's sticky flags; an unmasked one sets ES/B, and the next
- * waiting x87 instruction raises #MF (CR0.NE) or asserts FERR (IRQ13).
+ * waiting x87 instruction raises #MF (CR0.NE) or asserts FERR# (IRQ13,
+ * hw/i386/pc-ferr.c). Also FNSTENV/FLDENV/FNSAVE/FRSTOR and the last
+ * instruction pointers; the FXSAVE/XSAVE images are in fpu_xsave.c.
  */
 
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include "qemu/log.h"
 #include "target/i386/tcg/x86-tcg.h"
 #include "target/i386/tcg/helper.h"
 #include "target/i386/tcg/seg_helper.h"
+#include "target/i386/tcg/fpu-internal.h"
+#include "hw/i386/pc-ferr.h"
 
 #if !defined(__x86_64__)
 #error "the TCG x87 runs the guest's instructions on an x86-64 host FPU"
 #endif
-
-#define FPUS_EXC    0x3f    /* IE DE ZE OE UE PE */
-#define FPUS_SF     0x40
-#define FPUS_ES     0x80
-#define FPUS_B      0x8000
-#define FPUS_TOP    0x3800
 
 /*
  * The stub table: 512 register forms (D8..DF x C0..FF) and 64 memory
@@ -70,14 +69,12 @@ typedef struct __attribute__((packed)) FPUHostImage {
     uint8_t st[8][10];
 } FPUHostImage;
 
-/* The full FSW: TOP lives in fpstt. */
-static uint16_t fpu_fsw(CPUX86State *env)
+uint16_t fpu_fsw(CPUX86State *env)
 {
     return (env->fpus & ~FPUS_TOP) | ((env->fpstt & 7) << 11);
 }
 
-/* The full tag word (2 bits per physical register; 3 = empty, 0 = valid). */
-static uint16_t fpu_full_tags(CPUX86State *env)
+uint16_t fpu_full_tags(CPUX86State *env)
 {
     uint16_t ftw = 0;
 
@@ -176,7 +173,15 @@ static uint64_t fpu_run(CPUX86State *env, const uint8_t *stub, void *buf, uint64
     return eflags;
 }
 
-/* Before a waiting x87 instruction: #MF (CR0.NE) or FERR for a pending one. */
+/*
+ * Before a waiting x87 instruction: a pending unmasked exception raises
+ * #MF with CR0.NE, else asserts FERR#. The PC routes FERR# to IRQ13 and
+ * the vCPU waits for that interrupt at the waiting instruction (SDM
+ * Vol. 1 D.2.1): the instruction is restarted so that the pending IRQ is
+ * taken first and the handler returns to it. It goes on when IGNNE# is
+ * asserted (port 0xF0 was written) or IRQ13 is latched already (masked
+ * or IF=0: waiting for ever would hang the guest).
+ */
 static void fpu_check_pending(CPUX86State *env, uintptr_t ra)
 {
     if (!(env->fpus & FPUS_ES)) {
@@ -185,12 +190,24 @@ static void fpu_check_pending(CPUX86State *env, uintptr_t ra)
     if (env->cr[0] & CR0_NE_MASK) {
         raise_exception_ra(env, EXCP10_COPR, ra);
     }
-    /*
-     * CR0.NE clear: the chipset raises IRQ13 from FERR#. The pc board
-     * has no FERR line yet, so the instruction goes on (as if the IRQ
-     * were masked at the PIC).
-     */
-    qemu_log_mask(LOG_UNIMP, "x87: FERR#/IRQ13 with CR0.NE=0 is not wired\n");
+    if (pc_ferr_raise()) {
+        cpu_loop_exit_restore(env_cpustate(env), ra);
+    }
+}
+
+/*
+ * A non-control x87 instruction completed: FIP/FCS and FOP name it (SDM
+ * Vol. 1 8.1.8). In real and virtual-8086 mode FIP is the 20-bit linear
+ * address the real-mode environment layouts hold. EIP is this
+ * instruction's: the translator syncs it before every x87 helper.
+ */
+static void fpu_note_insn(CPUX86State *env, unsigned fop)
+{
+    bool real = !(env->cr[0] & CR0_PE_MASK) || (env->eflags & VM_MASK);
+
+    env->fpop = fop & 0x7ff;
+    env->fpcs = env->segs[R_CS].selector;
+    env->fpip = real ? env->segs[R_CS].base + env->eip : env->eip;
 }
 
 void helper_fwait(CPUX86State *env)
@@ -203,9 +220,10 @@ uint64_t helper_fpu_reg(CPUX86State *env, uint32_t code, uint64_t eflags)
     unsigned exc;
 
     fpu_check_pending(env, GETPC());
-    env->fpop = ((code >> 6) << 8) | 0xc0 | (code & 63);
-    return fpu_run(env, &fpu_stubs_reg[(code & 511) * 8], NULL,
-                   eflags | 2, &exc);
+    code &= 511;
+    eflags = fpu_run(env, &fpu_stubs_reg[code * 8], NULL, eflags | 2, &exc);
+    fpu_note_insn(env, ((code >> 6) << 8) | 0xc0 | (code & 63));
+    return eflags;
 }
 
 /* Memory operand size of D8..DF /op for the generic memory forms. */
@@ -227,7 +245,7 @@ static int fpu_mem_size(unsigned code)
 /* Does D8..DF /op write its memory operand? */
 static bool fpu_mem_is_store(unsigned code)
 {
-    unsigned b = code >> 3, op = code & 7;
+    unsigned b = (code >> 3) & 7, op = code & 7;
 
     switch (b) {
     case 1: case 5:
@@ -241,33 +259,54 @@ static bool fpu_mem_is_store(unsigned code)
     }
 }
 
-static void fpu_load_bytes(CPUX86State *env, uint64_t a0, uint8_t *buf, int n, uintptr_t ra)
+void fpu_read_area(CPUX86State *env, uint64_t a0, uint8_t *buf, unsigned len, uintptr_t ra)
 {
     int mmu = x86_mmu_index(env);
+    unsigned i = 0;
 
-    for (int i = 0; i < n; i++) {
+    for (; i + 8 <= len; i += 8) {
+        stq_le_p(buf + i, cpu_ldq_mmuidx_ra(env, a0 + i, mmu, ra));
+    }
+    for (; i < len; i++) {
         buf[i] = cpu_ldub_mmuidx_ra(env, a0 + i, mmu, ra);
     }
 }
 
-static void fpu_store_bytes(CPUX86State *env, uint64_t a0, const uint8_t *buf, int n,
-                            uintptr_t ra)
+void fpu_write_area(CPUX86State *env, uint64_t a0, const uint8_t *buf, unsigned len,
+                    uintptr_t ra)
 {
     int mmu = x86_mmu_index(env);
+    unsigned i = 0;
 
-    /* Probe both ends first so that a fault leaves memory unchanged. */
-    cpu_stb_mmuidx_ra(env, a0 + n - 1, buf[n - 1], mmu, ra);
-    for (int i = 0; i < n; i++) {
+    if (len == 0) {
+        return;
+    }
+    /* The far end first: a fault on either page comes before most bytes change. */
+    cpu_stb_mmuidx_ra(env, a0 + len - 1, buf[len - 1], mmu, ra);
+    cpu_stb_mmuidx_ra(env, a0, buf[0], mmu, ra);
+    for (; i + 8 <= len; i += 8) {
+        cpu_stq_mmuidx_ra(env, a0 + i, ldq_le_p(buf + i), mmu, ra);
+    }
+    for (; i < len; i++) {
         cpu_stb_mmuidx_ra(env, a0 + i, buf[i], mmu, ra);
     }
 }
 
+/* D9 /5: a control instruction, it leaves the pointers (SDM Vol. 1 8.1.8). */
+#define FPU_MEM_FLDCW (1 * 8 + 5)
+
+/*
+ * code: (b - 0xd8) * 8 + ModRM.reg in bits 0-5, the ModRM byte in bits
+ * 8-15 (for FOP). FDP/FDS are the translator's to write once this
+ * returns: only it knows the offset and segment of a0.
+ */
 void helper_fpu_mem(CPUX86State *env, uint64_t a0, uint32_t code)
 {
     uintptr_t ra = GETPC();
     uint8_t buf[16] = { 0 };
-    int size = fpu_mem_size(code);
-    bool store = fpu_mem_is_store(code);
+    unsigned op = code & 63, modrm = (code >> 8) & 0xff;
+    int size = fpu_mem_size(op);
+    bool store = fpu_mem_is_store(op);
     struct {
         unsigned fpstt;
         uint16_t fpus;
@@ -281,7 +320,7 @@ void helper_fpu_mem(CPUX86State *env, uint64_t a0, uint32_t code)
         return;     /* the translator never sends these */
     }
     if (!store) {
-        fpu_load_bytes(env, a0, buf, size, ra);
+        fpu_read_area(env, a0, buf, size, ra);
     } else {
         /* Keep the old state in case the store faults. */
         saved.fpstt = env->fpstt;
@@ -289,9 +328,7 @@ void helper_fpu_mem(CPUX86State *env, uint64_t a0, uint32_t code)
         memcpy(saved.fptags, env->fptags, sizeof(saved.fptags));
         memcpy(saved.fpregs, env->fpregs, sizeof(saved.fpregs));
     }
-    fpu_run(env, &fpu_stubs_mem[(code & 63) * 8], buf, 2, &exc);
-    env->fpop = ((code >> 3) << 8) | ((code & 7) << 3);
-    env->fpdp = a0;
+    fpu_run(env, &fpu_stubs_mem[op * 8], buf, 2, &exc);
     if (store && !(exc & ~env->fpuc & 0x1f)) {
         unsigned fpstt = env->fpstt, fpus = env->fpus;
         uint8_t tags[8];
@@ -303,15 +340,18 @@ void helper_fpu_mem(CPUX86State *env, uint64_t a0, uint32_t code)
         env->fpus = saved.fpus;
         memcpy(env->fptags, saved.fptags, sizeof(tags));
         memcpy(env->fpregs, saved.fpregs, sizeof(regs));
-        fpu_store_bytes(env, a0, buf, size, ra);
+        fpu_write_area(env, a0, buf, size, ra);
         env->fpstt = fpstt;
         env->fpus = fpus;
         memcpy(env->fptags, tags, sizeof(tags));
         memcpy(env->fpregs, regs, sizeof(regs));
     }
+    if (op != FPU_MEM_FLDCW) {
+        fpu_note_insn(env, ((op >> 3) << 8) | modrm);
+    }
 }
 
-void helper_fninit(CPUX86State *env)
+void fpu_init_state(CPUX86State *env, bool regs)
 {
     env->fpuc = 0x37f;
     env->fpus = 0;
@@ -319,12 +359,40 @@ void helper_fninit(CPUX86State *env)
     env->fpop = 0;
     env->fpip = 0;
     env->fpdp = 0;
+    env->fpcs = 0;
+    env->fpds = 0;
     memset(env->fptags, 1, sizeof(env->fptags));
+    if (regs) {
+        memset(env->fpregs, 0, sizeof(env->fpregs));
+    }
+    pc_ferr_lower();
+}
+
+bool fpu_x87_is_init(CPUX86State *env)
+{
+    static const X86FPReg zero[8];
+
+    if (env->fpuc != 0x37f || fpu_fsw(env) != 0 || env->fpop || env->fpip ||
+        env->fpdp || env->fpcs || env->fpds) {
+        return false;
+    }
+    for (int i = 0; i < 8; i++) {
+        if (!env->fptags[i]) {
+            return false;
+        }
+    }
+    return !memcmp(env->fpregs, zero, sizeof(zero));
+}
+
+void helper_fninit(CPUX86State *env)
+{
+    fpu_init_state(env, false);
 }
 
 void helper_fnclex(CPUX86State *env)
 {
     env->fpus &= 0x7f00;
+    pc_ferr_lower();
 }
 
 uint64_t helper_fnstsw(CPUX86State *env)
@@ -332,52 +400,7 @@ uint64_t helper_fnstsw(CPUX86State *env)
     return fpu_fsw(env);
 }
 
-/* ---- FNSTENV / FLDENV / FNSAVE / FRSTOR ---- */
-
-/*
- * The environment: 14 bytes with 16-bit operands, 28 with 32-bit ones;
- * the real-mode layouts hold FIP/FDP as 20-bit linear addresses.
- */
-static void fpu_stenv(CPUX86State *env, uint64_t a0, bool data32, uintptr_t ra)
-{
-    int mmu = x86_mmu_index(env);
-    bool real = !(env->cr[0] & CR0_PE_MASK) || (env->eflags & VM_MASK);
-    uint16_t fsw = fpu_fsw(env), ftw = fpu_full_tags(env);
-
-    if (data32) {
-        cpu_stl_mmuidx_ra(env, a0 + 24, real ? (env->fpdp & 0xffff0000) >> 4 : 0, mmu, ra);
-        cpu_stl_mmuidx_ra(env, a0, 0xffff0000u | env->fpuc, mmu, ra);
-        cpu_stl_mmuidx_ra(env, a0 + 4, 0xffff0000u | fsw, mmu, ra);
-        cpu_stl_mmuidx_ra(env, a0 + 8, 0xffff0000u | ftw, mmu, ra);
-        if (real) {
-            cpu_stl_mmuidx_ra(env, a0 + 12, env->fpip & 0xffff, mmu, ra);
-            cpu_stl_mmuidx_ra(env, a0 + 16, ((env->fpip & 0xffff0000) >> 4) |
-                              (env->fpop & 0x7ff), mmu, ra);
-            cpu_stl_mmuidx_ra(env, a0 + 20, env->fpdp & 0xffff, mmu, ra);
-        } else {
-            cpu_stl_mmuidx_ra(env, a0 + 12, env->fpip, mmu, ra);
-            cpu_stl_mmuidx_ra(env, a0 + 16, (uint32_t)(env->fpop & 0x7ff) << 16, mmu, ra);
-            cpu_stl_mmuidx_ra(env, a0 + 20, env->fpdp, mmu, ra);
-        }
-    } else {
-        cpu_stw_mmuidx_ra(env, a0 + 12, real ? (env->fpdp >> 4) & 0xf000 : 0, mmu, ra);
-        cpu_stw_mmuidx_ra(env, a0, env->fpuc, mmu, ra);
-        cpu_stw_mmuidx_ra(env, a0 + 2, fsw, mmu, ra);
-        cpu_stw_mmuidx_ra(env, a0 + 4, ftw, mmu, ra);
-        if (real) {
-            cpu_stw_mmuidx_ra(env, a0 + 6, env->fpip, mmu, ra);
-            cpu_stw_mmuidx_ra(env, a0 + 8, ((env->fpip >> 4) & 0xf000) |
-                              (env->fpop & 0x7ff), mmu, ra);
-            cpu_stw_mmuidx_ra(env, a0 + 10, env->fpdp, mmu, ra);
-        } else {
-            cpu_stw_mmuidx_ra(env, a0 + 6, env->fpip, mmu, ra);
-            cpu_stw_mmuidx_ra(env, a0 + 8, 0, mmu, ra);
-            cpu_stw_mmuidx_ra(env, a0 + 10, env->fpdp, mmu, ra);
-        }
-    }
-}
-
-static void fpu_set_fsw(CPUX86State *env, uint16_t fsw)
+void fpu_set_fsw(CPUX86State *env, uint16_t fsw)
 {
     env->fpstt = (fsw >> 11) & 7;
     fsw &= ~FPUS_TOP;
@@ -387,49 +410,105 @@ static void fpu_set_fsw(CPUX86State *env, uint16_t fsw)
         fsw |= FPUS_ES | FPUS_B;
     }
     env->fpus = fsw;
+    if (!(fsw & FPUS_ES)) {
+        pc_ferr_lower();
+    }
 }
 
-static void fpu_ldenv(CPUX86State *env, uint64_t a0, bool data32, uintptr_t ra)
+/* ---- FNSTENV / FLDENV / FNSAVE / FRSTOR ---- */
+
+static bool fpu_real_layout(CPUX86State *env)
 {
-    int mmu = x86_mmu_index(env);
-    bool real = !(env->cr[0] & CR0_PE_MASK) || (env->eflags & VM_MASK);
-    uint16_t fcw, fsw, ftw;
+    return !(env->cr[0] & CR0_PE_MASK) || (env->eflags & VM_MASK);
+}
+
+/*
+ * The environment (SDM Vol. 1 8.1.10): 14 bytes with 16-bit operands, 28
+ * with 32-bit ones. Protected mode: FIP/FDP offsets with their selectors
+ * (FOP beside FCS in the 32-bit layout); real mode: 20-bit (32-bit
+ * layout: 32-bit) linear addresses split around FOP. Returns its size.
+ */
+static unsigned fpu_env_image(CPUX86State *env, uint8_t *p, bool data32)
+{
+    bool real = fpu_real_layout(env);
+    uint16_t fsw = fpu_fsw(env), ftw = fpu_full_tags(env);
+    uint32_t fop = env->fpop & 0x7ff;
+    uint32_t ip = env->fpip, dp = env->fpdp;
 
     if (data32) {
-        fcw = cpu_lduw_mmuidx_ra(env, a0, mmu, ra);
-        fsw = cpu_lduw_mmuidx_ra(env, a0 + 4, mmu, ra);
-        ftw = cpu_lduw_mmuidx_ra(env, a0 + 8, mmu, ra);
-    } else {
-        fcw = cpu_lduw_mmuidx_ra(env, a0, mmu, ra);
-        fsw = cpu_lduw_mmuidx_ra(env, a0 + 2, mmu, ra);
-        ftw = cpu_lduw_mmuidx_ra(env, a0 + 4, mmu, ra);
+        /* Reserved upper halves: all ones, as this host's CPU stores them. */
+        stl_le_p(p, 0xffff0000u | env->fpuc);
+        stl_le_p(p + 4, 0xffff0000u | fsw);
+        stl_le_p(p + 8, 0xffff0000u | ftw);
+        if (real) {
+            stl_le_p(p + 12, ip & 0xffff);
+            stl_le_p(p + 16, ((ip & 0xffff0000u) >> 4) | fop);
+            stl_le_p(p + 20, dp & 0xffff);
+            stl_le_p(p + 24, (dp & 0xffff0000u) >> 4);
+        } else {
+            stl_le_p(p + 12, ip);
+            stl_le_p(p + 16, env->fpcs | (fop << 16));
+            stl_le_p(p + 20, dp);
+            stl_le_p(p + 24, env->fpds);
+        }
+        return 28;
     }
-    /* The last-instruction pointers, so that FNSTENV after FLDENV gives them back. */
-    if (data32 && !real) {
-        env->fpip = cpu_ldl_mmuidx_ra(env, a0 + 12, mmu, ra);
-        env->fpop = (cpu_ldl_mmuidx_ra(env, a0 + 16, mmu, ra) >> 16) & 0x7ff;
-        env->fpdp = cpu_ldl_mmuidx_ra(env, a0 + 20, mmu, ra);
-    } else if (data32) {
-        uint32_t w16 = cpu_ldl_mmuidx_ra(env, a0 + 16, mmu, ra);
-
-        env->fpip = (cpu_ldl_mmuidx_ra(env, a0 + 12, mmu, ra) & 0xffff) |
-                    ((w16 << 4) & 0xffff0000u);
-        env->fpop = w16 & 0x7ff;
-        env->fpdp = (cpu_ldl_mmuidx_ra(env, a0 + 20, mmu, ra) & 0xffff) |
-                    ((cpu_ldl_mmuidx_ra(env, a0 + 24, mmu, ra) << 4) & 0xffff0000u);
-    } else if (real) {
-        uint16_t w8 = cpu_lduw_mmuidx_ra(env, a0 + 8, mmu, ra);
-
-        env->fpip = cpu_lduw_mmuidx_ra(env, a0 + 6, mmu, ra) | ((uint32_t)(w8 & 0xf000) << 4);
-        env->fpop = w8 & 0x7ff;
-        env->fpdp = cpu_lduw_mmuidx_ra(env, a0 + 10, mmu, ra) |
-                    ((uint32_t)(cpu_lduw_mmuidx_ra(env, a0 + 12, mmu, ra) & 0xf000) << 4);
+    stw_le_p(p, env->fpuc);
+    stw_le_p(p + 2, fsw);
+    stw_le_p(p + 4, ftw);
+    stw_le_p(p + 6, ip);
+    stw_le_p(p + 10, dp);
+    if (real) {
+        stw_le_p(p + 8, ((ip >> 4) & 0xf000) | fop);
+        stw_le_p(p + 12, (dp >> 4) & 0xf000);
     } else {
-        env->fpip = cpu_lduw_mmuidx_ra(env, a0 + 6, mmu, ra);
-        env->fpdp = cpu_lduw_mmuidx_ra(env, a0 + 10, mmu, ra);
+        stw_le_p(p + 8, env->fpcs);
+        stw_le_p(p + 12, env->fpds);
     }
-    env->fpuc = fcw | 0x40;
-    fpu_set_fsw(env, fsw);
+    return 14;
+}
+
+static void fpu_env_load(CPUX86State *env, const uint8_t *p, bool data32)
+{
+    bool real = fpu_real_layout(env);
+    uint16_t ftw;
+
+    if (data32) {
+        env->fpuc = lduw_le_p(p) | 0x40;
+        ftw = lduw_le_p(p + 8);
+        if (real) {
+            uint32_t w16 = ldl_le_p(p + 16);
+
+            env->fpip = lduw_le_p(p + 12) | ((w16 << 4) & 0xffff0000u);
+            env->fpop = w16 & 0x7ff;
+            env->fpdp = lduw_le_p(p + 20) | ((ldl_le_p(p + 24) << 4) & 0xffff0000u);
+            env->fpcs = env->fpds = 0;
+        } else {
+            env->fpip = ldl_le_p(p + 12);
+            env->fpcs = lduw_le_p(p + 16);
+            env->fpop = (ldl_le_p(p + 16) >> 16) & 0x7ff;
+            env->fpdp = ldl_le_p(p + 20);
+            env->fpds = lduw_le_p(p + 24);
+        }
+        fpu_set_fsw(env, lduw_le_p(p + 4));
+    } else {
+        env->fpuc = lduw_le_p(p) | 0x40;
+        ftw = lduw_le_p(p + 4);
+        env->fpip = lduw_le_p(p + 6);
+        env->fpdp = lduw_le_p(p + 10);
+        if (real) {
+            uint16_t w8 = lduw_le_p(p + 8);
+
+            env->fpip |= (uint32_t)(w8 & 0xf000) << 4;
+            env->fpop = w8 & 0x7ff;
+            env->fpdp |= (uint32_t)(lduw_le_p(p + 12) & 0xf000) << 4;
+            env->fpcs = env->fpds = 0;
+        } else {
+            env->fpcs = lduw_le_p(p + 8);
+            env->fpds = lduw_le_p(p + 12);
+        }
+        fpu_set_fsw(env, lduw_le_p(p + 2));
+    }
     for (int i = 0; i < 8; i++) {
         env->fptags[i] = ((ftw >> (2 * i)) & 3) == 3;
     }
@@ -437,7 +516,10 @@ static void fpu_ldenv(CPUX86State *env, uint64_t a0, bool data32, uintptr_t ra)
 
 void helper_fnstenv(CPUX86State *env, uint64_t a0, uint32_t data32)
 {
-    fpu_stenv(env, a0, data32, GETPC());
+    uint8_t img[28];
+    unsigned len = fpu_env_image(env, img, data32);
+
+    fpu_write_area(env, a0, img, len, GETPC());
     /* FNSTENV masks all exceptions afterwards. */
     env->fpuc |= FPUS_EXC;
     fpu_set_fsw(env, fpu_fsw(env));
@@ -445,307 +527,39 @@ void helper_fnstenv(CPUX86State *env, uint64_t a0, uint32_t data32)
 
 void helper_fldenv(CPUX86State *env, uint64_t a0, uint32_t data32)
 {
-    fpu_ldenv(env, a0, data32, GETPC());
+    uint8_t img[28];
+
+    fpu_read_area(env, a0, img, data32 ? 28 : 14, GETPC());
+    fpu_env_load(env, img, data32);
 }
 
 void helper_fnsave(CPUX86State *env, uint64_t a0, uint32_t data32)
 {
-    uintptr_t ra = GETPC();
-    int mmu = x86_mmu_index(env);
-    uint64_t p = a0 + (data32 ? 28 : 14);
+    uint8_t img[108];
+    unsigned len = fpu_env_image(env, img, data32);
 
-    /* Probe the far end so that a fault happens before anything changes. */
-    cpu_stb_mmuidx_ra(env, p + 79, env->fpregs[(env->fpstt + 7) & 7].high >> 8, mmu, ra);
-    fpu_stenv(env, a0, data32, ra);
-    for (int i = 0; i < 8; i++, p += 10) {
+    for (int i = 0; i < 8; i++, len += 10) {
         X86FPReg *r = &env->fpregs[(env->fpstt + i) & 7];
 
-        cpu_stq_mmuidx_ra(env, p, r->low, mmu, ra);
-        cpu_stw_mmuidx_ra(env, p + 8, r->high, mmu, ra);
+        stq_le_p(img + len, r->low);
+        stw_le_p(img + len + 8, r->high);
     }
+    fpu_write_area(env, a0, img, len, GETPC());
     helper_fninit(env);
 }
 
 void helper_frstor(CPUX86State *env, uint64_t a0, uint32_t data32)
 {
-    uintptr_t ra = GETPC();
-    int mmu = x86_mmu_index(env);
-    uint64_t p = a0 + (data32 ? 28 : 14);
-    X86FPReg regs[8];
+    uint8_t img[108];
+    unsigned len = data32 ? 28 : 14;
 
-    for (int i = 0; i < 8; i++, p += 10) {
-        regs[i].low = cpu_ldq_mmuidx_ra(env, p, mmu, ra);
-        regs[i].high = cpu_lduw_mmuidx_ra(env, p + 8, mmu, ra);
-    }
-    fpu_ldenv(env, a0, data32, ra);
-    for (int i = 0; i < 8; i++) {
-        env->fpregs[(env->fpstt + i) & 7] = regs[i];
-    }
-}
-
-/* ---- FXSAVE / FXRSTOR / XSAVE / XRSTOR ---- */
-
-#define MXCSR_MASK 0xffff
-
-/* The x87 part of the legacy area (bytes 0..159). */
-static void fpu_xsave_x87(CPUX86State *env, uint64_t a0, bool rex_w, uintptr_t ra)
-{
-    int mmu = x86_mmu_index(env);
-    uint8_t ftw = 0;
-
-    for (int i = 0; i < 8; i++) {
-        ftw |= (uint8_t)!env->fptags[i] << i;
-    }
-    cpu_stw_mmuidx_ra(env, a0, env->fpuc, mmu, ra);
-    cpu_stw_mmuidx_ra(env, a0 + 2, fpu_fsw(env), mmu, ra);
-    cpu_stw_mmuidx_ra(env, a0 + 4, ftw, mmu, ra);
-    cpu_stw_mmuidx_ra(env, a0 + 6, env->fpop & 0x7ff, mmu, ra);
-    if (rex_w) {
-        cpu_stq_mmuidx_ra(env, a0 + 8, env->fpip, mmu, ra);
-        cpu_stq_mmuidx_ra(env, a0 + 16, env->fpdp, mmu, ra);
-    } else {
-        cpu_stl_mmuidx_ra(env, a0 + 8, env->fpip, mmu, ra);
-        cpu_stl_mmuidx_ra(env, a0 + 12, 0, mmu, ra);
-        cpu_stl_mmuidx_ra(env, a0 + 16, env->fpdp, mmu, ra);
-        cpu_stl_mmuidx_ra(env, a0 + 20, 0, mmu, ra);
-    }
+    /* All of it read before the state changes: a #PF leaves it as it was. */
+    fpu_read_area(env, a0, img, len + 80, GETPC());
+    fpu_env_load(env, img, data32);
     for (int i = 0; i < 8; i++) {
         X86FPReg *r = &env->fpregs[(env->fpstt + i) & 7];
-        uint64_t p = a0 + 32 + 16 * i;
 
-        cpu_stq_mmuidx_ra(env, p, r->low, mmu, ra);
-        cpu_stq_mmuidx_ra(env, p + 8, r->high, mmu, ra);
+        r->low = ldq_le_p(img + len + 10 * i);
+        r->high = lduw_le_p(img + len + 10 * i + 8);
     }
-}
-
-static void fpu_xrstor_x87(CPUX86State *env, uint64_t a0, bool rex_w, uintptr_t ra)
-{
-    int mmu = x86_mmu_index(env);
-    uint8_t ftw;
-
-    env->fpuc = cpu_lduw_mmuidx_ra(env, a0, mmu, ra);
-    fpu_set_fsw(env, cpu_lduw_mmuidx_ra(env, a0 + 2, mmu, ra));
-    ftw = cpu_ldub_mmuidx_ra(env, a0 + 4, mmu, ra);
-    env->fpop = cpu_lduw_mmuidx_ra(env, a0 + 6, mmu, ra) & 0x7ff;
-    if (rex_w) {
-        env->fpip = cpu_ldq_mmuidx_ra(env, a0 + 8, mmu, ra);
-        env->fpdp = cpu_ldq_mmuidx_ra(env, a0 + 16, mmu, ra);
-    } else {
-        env->fpip = cpu_ldl_mmuidx_ra(env, a0 + 8, mmu, ra);
-        env->fpdp = cpu_ldl_mmuidx_ra(env, a0 + 16, mmu, ra);
-    }
-    for (int i = 0; i < 8; i++) {
-        env->fptags[i] = !((ftw >> i) & 1);
-    }
-    for (int i = 0; i < 8; i++) {
-        X86FPReg *r = &env->fpregs[(env->fpstt + i) & 7];
-        uint64_t p = a0 + 32 + 16 * i;
-
-        r->low = cpu_ldq_mmuidx_ra(env, p, mmu, ra);
-        r->high = cpu_lduw_mmuidx_ra(env, p + 8, mmu, ra);
-    }
-}
-
-/* XMM0-7, or XMM0-15 in 64-bit mode. */
-static int fpu_nb_xmm(CPUX86State *env)
-{
-    return (env->hflags & HF_CS64_MASK) ? 16 : 8;
-}
-
-static void fpu_xsave_sse(CPUX86State *env, uint64_t a0, uintptr_t ra)
-{
-    int mmu = x86_mmu_index(env);
-
-    for (int i = 0; i < fpu_nb_xmm(env); i++) {
-        cpu_stq_mmuidx_ra(env, a0 + 160 + 16 * i, env->xmm_regs[i].q[0], mmu, ra);
-        cpu_stq_mmuidx_ra(env, a0 + 168 + 16 * i, env->xmm_regs[i].q[1], mmu, ra);
-    }
-}
-
-static void fpu_xrstor_sse(CPUX86State *env, uint64_t a0, uintptr_t ra)
-{
-    int mmu = x86_mmu_index(env);
-
-    for (int i = 0; i < fpu_nb_xmm(env); i++) {
-        env->xmm_regs[i].q[0] = cpu_ldq_mmuidx_ra(env, a0 + 160 + 16 * i, mmu, ra);
-        env->xmm_regs[i].q[1] = cpu_ldq_mmuidx_ra(env, a0 + 168 + 16 * i, mmu, ra);
-    }
-}
-
-static void fpu_xsave_mxcsr(CPUX86State *env, uint64_t a0, uintptr_t ra)
-{
-    int mmu = x86_mmu_index(env);
-
-    cpu_stl_mmuidx_ra(env, a0 + 24, env->mxcsr, mmu, ra);
-    cpu_stl_mmuidx_ra(env, a0 + 28, MXCSR_MASK, mmu, ra);
-}
-
-static void fpu_set_mxcsr(CPUX86State *env, uint32_t v, uintptr_t ra)
-{
-    if (v & ~MXCSR_MASK) {
-        raise_exception_ra(env, EXCP0D_GPF, ra);
-    }
-    env->mxcsr = v;
-}
-
-void helper_fxsave(CPUX86State *env, uint64_t a0, uint32_t rex_w)
-{
-    uintptr_t ra = GETPC();
-
-    if (a0 & 15) {
-        raise_exception_ra(env, EXCP0D_GPF, ra);
-    }
-    /* Probe the last byte written first. */
-    cpu_stb_mmuidx_ra(env, a0 + 159, 0, x86_mmu_index(env), ra);
-    fpu_xsave_x87(env, a0, rex_w, ra);
-    if (env->cr[4] & CR4_OSFXSR_MASK) {
-        fpu_xsave_mxcsr(env, a0, ra);
-        fpu_xsave_sse(env, a0, ra);
-    }
-}
-
-void helper_fxrstor(CPUX86State *env, uint64_t a0, uint32_t rex_w)
-{
-    uintptr_t ra = GETPC();
-
-    if (a0 & 15) {
-        raise_exception_ra(env, EXCP0D_GPF, ra);
-    }
-    if (env->cr[4] & CR4_OSFXSR_MASK) {
-        fpu_set_mxcsr(env, cpu_ldl_mmuidx_ra(env, a0 + 24, x86_mmu_index(env), ra), ra);
-        fpu_xrstor_sse(env, a0, ra);
-    }
-    fpu_xrstor_x87(env, a0, rex_w, ra);
-}
-
-#define XSAVE_SUPPORTED (XSTATE_FP_MASK | XSTATE_SSE_MASK)
-
-static uint64_t fpu_rfbm(CPUX86State *env)
-{
-    uint64_t mask = ((uint64_t)(uint32_t)env->regs[R_EDX] << 32) |
-                    (uint32_t)env->regs[R_EAX];
-
-    return mask & env->xcr0 & XSAVE_SUPPORTED;
-}
-
-/* XSAVE/XRSTOR: #UD without CR4.OSXSAVE, #NM with CR0.TS, #GP unless 64-byte aligned. */
-static void fpu_xsave_checks(CPUX86State *env, uint64_t a0, uintptr_t ra)
-{
-    if (!(env->cr[4] & CR4_OSXSAVE_MASK)) {
-        raise_exception_ra(env, EXCP06_ILLOP, ra);
-    }
-    if (env->cr[0] & CR0_TS_MASK) {
-        raise_exception_ra(env, EXCP07_PREX, ra);
-    }
-    if (a0 & 63) {
-        raise_exception_ra(env, EXCP0D_GPF, ra);
-    }
-}
-
-void helper_xsave(CPUX86State *env, uint64_t a0, uint32_t rex_w)
-{
-    uintptr_t ra = GETPC();
-    int mmu = x86_mmu_index(env);
-    uint64_t rfbm = fpu_rfbm(env), bv;
-
-    fpu_xsave_checks(env, a0, ra);
-    bv = cpu_ldq_mmuidx_ra(env, a0 + 512, mmu, ra);
-    cpu_stq_mmuidx_ra(env, a0 + 512, bv, mmu, ra);
-    if (rfbm & XSTATE_FP_MASK) {
-        fpu_xsave_x87(env, a0, rex_w, ra);
-    }
-    if (rfbm & XSTATE_SSE_MASK) {
-        fpu_xsave_mxcsr(env, a0, ra);
-        fpu_xsave_sse(env, a0, ra);
-    }
-    cpu_stq_mmuidx_ra(env, a0 + 512, (bv & ~rfbm) | rfbm, mmu, ra);
-}
-
-/* The initial x87 / SSE state, for XRSTOR of a component whose XSTATE_BV bit is 0. */
-static void fpu_init_x87(CPUX86State *env)
-{
-    helper_fninit(env);
-    memset(env->fpregs, 0, sizeof(env->fpregs));
-}
-
-void helper_xrstor(CPUX86State *env, uint64_t a0, uint32_t rex_w)
-{
-    uintptr_t ra = GETPC();
-    int mmu = x86_mmu_index(env);
-    uint64_t rfbm = fpu_rfbm(env), bv, comp;
-
-    fpu_xsave_checks(env, a0, ra);
-    bv = cpu_ldq_mmuidx_ra(env, a0 + 512, mmu, ra);
-    comp = cpu_ldq_mmuidx_ra(env, a0 + 520, mmu, ra);
-    if ((bv & ~env->xcr0) || comp) {
-        raise_exception_ra(env, EXCP0D_GPF, ra);
-    }
-    for (int i = 0; i < 6; i++) {
-        if (cpu_ldq_mmuidx_ra(env, a0 + 528 + 8 * i, mmu, ra)) {
-            raise_exception_ra(env, EXCP0D_GPF, ra);
-        }
-    }
-    if (rfbm & XSTATE_SSE_MASK) {
-        /* MXCSR comes from memory even when XSTATE_BV[1] is clear. */
-        fpu_set_mxcsr(env, cpu_ldl_mmuidx_ra(env, a0 + 24, mmu, ra), ra);
-    }
-    if (rfbm & XSTATE_FP_MASK) {
-        if (bv & XSTATE_FP_MASK) {
-            fpu_xrstor_x87(env, a0, rex_w, ra);
-        } else {
-            fpu_init_x87(env);
-        }
-    }
-    if (rfbm & XSTATE_SSE_MASK) {
-        if (bv & XSTATE_SSE_MASK) {
-            fpu_xrstor_sse(env, a0, ra);
-        } else {
-            memset(env->xmm_regs, 0, sizeof(env->xmm_regs[0]) * fpu_nb_xmm(env));
-        }
-    }
-}
-
-uint64_t helper_stmxcsr(CPUX86State *env)
-{
-    return env->mxcsr;
-}
-
-void helper_ldmxcsr(CPUX86State *env, uint32_t v)
-{
-    fpu_set_mxcsr(env, v, GETPC());
-}
-
-/* The XCR0 bits this vCPU offers: CPUID.(0xd, 0).EAX, within what is implemented. */
-static uint64_t fpu_xcr0_supported(CPUX86State *env)
-{
-    const X86CPUIDEntry *d = x86_cpuid(env, 0xd, 0);
-
-    return (d ? d->eax : XSTATE_FP_MASK) & XSAVE_SUPPORTED;
-}
-
-uint64_t helper_xgetbv(CPUX86State *env, uint32_t ecx)
-{
-    uintptr_t ra = GETPC();
-
-    if (!(env->cr[4] & CR4_OSXSAVE_MASK)) {
-        raise_exception_ra(env, EXCP06_ILLOP, ra);
-    }
-    if (ecx != 0) {
-        raise_exception_ra(env, EXCP0D_GPF, ra);
-    }
-    return env->xcr0;
-}
-
-void helper_xsetbv(CPUX86State *env, uint32_t ecx, uint64_t v)
-{
-    uintptr_t ra = GETPC();
-
-    if (!(env->cr[4] & CR4_OSXSAVE_MASK)) {
-        raise_exception_ra(env, EXCP06_ILLOP, ra);
-    }
-    if ((env->hflags & HF_CPL_MASK) != 0 || ecx != 0 || !(v & XSTATE_FP_MASK) ||
-        (v & ~fpu_xcr0_supported(env))) {
-        raise_exception_ra(env, EXCP0D_GPF, ra);
-    }
-    env->xcr0 = v;
 }

@@ -8,8 +8,10 @@
 
 #include "qemu/osdep.h"
 #include "target/i386/tcg/translate.h"
+#include "target/i386/tcg/seg_helper.h"
 
 #define FPU_CPUID_FXSR (1u << 24)   /* 1.EDX */
+#define FPU_CPUID_XSAVE (1u << 26)  /* 1.ECX */
 
 /* Before a helper that may fault: EIP and cc_op of this instruction. */
 static void fpu_sync(DisasContext *s)
@@ -80,13 +82,35 @@ static void fpu_reg_form(DisasContext *s, int b, int modrm)
     }
 }
 
+/*
+ * After a non-control memory form completed: FDP = the operand's offset
+ * (real and virtual-8086 mode: its linear address, as the real-mode
+ * environment layouts hold it) and FDS = its segment's selector.
+ */
+static void fpu_note_operand(DisasContext *s, TCGv fdp, int seg)
+{
+    TCGv sel = tcg_temp_new();
+
+    tcg_gen_st_i64(fdp, tcg_env, offsetof(CPUX86State, fpdp));
+    tcg_gen_ld32u_i64(sel, tcg_env, offsetof(CPUX86State, segs[seg].selector));
+    tcg_gen_st16_i64(sel, tcg_env, offsetof(CPUX86State, fpds));
+}
+
 static void fpu_mem_form(DisasContext *s, int b, int modrm)
 {
     int op = (modrm >> 3) & 7;
     uint32_t code = (b - 0xd8) * 8 + op;
     TCGv_i32 data32 = tcg_constant_i32(s->dflag != MO_16);
+    AddressParts a = gen_lea_modrm_0(s->env, s, modrm);
+    TCGv fdp = tcg_temp_new();
+    bool real = !s->pe || s->vm86;
 
-    gen_lea_modrm(s->env, s, modrm);
+    /* The offset before the segment base goes in (protected mode FDP). */
+    gen_ext_tl(fdp, gen_lea_modrm_1(s, a), s->aflag, false);
+    gen_lea_v_seg(s, s->aflag, fdp, a.def_seg, s->override);
+    if (real) {
+        tcg_gen_mov_i64(fdp, s->A0);
+    }
     switch (code) {
     case 1 * 8 + 1: case 3 * 8 + 4: case 3 * 8 + 6: case 5 * 8 + 5:
         gen_illegal_opcode(s);
@@ -119,7 +143,10 @@ static void fpu_mem_form(DisasContext *s, int b, int modrm)
         return;
     default:
         fpu_sync(s);
-        gen_helper_fpu_mem(tcg_env, s->A0, tcg_constant_i32(code));
+        gen_helper_fpu_mem(tcg_env, s->A0, tcg_constant_i32(code | modrm << 8));
+        if (code != 1 * 8 + 5) {    /* FLDCW is a control instruction */
+            fpu_note_operand(s, fdp, s->override >= 0 ? s->override : a.def_seg);
+        }
         return;
     }
 }
@@ -154,14 +181,27 @@ void disas_insn_fpu(DisasContext *s, int b)
     }
 }
 
+/* CPUID.(EAX=0DH,ECX=1):EAX.XSAVEOPT[bit 0]. */
+static bool fpu_has_xsaveopt(DisasContext *s)
+{
+    const X86CPUIDEntry *d = x86_cpuid(s->env, 0xd, 1);
+
+    return (s->cpuid_ext_features & FPU_CPUID_XSAVE) && d && (d->eax & 1);
+}
+
 /* 0F AE memory forms /0../6: true if handled (else the caller goes on). */
 bool disas_fpu_0fae_mem(DisasContext *s, int modrm)
 {
     int op = (modrm >> 3) & 7;
     TCGv_i32 rex_w = tcg_constant_i32(s->rex_w);
 
-    if (op == 7 || (s->prefix & (PREFIX_REPZ | PREFIX_REPNZ))) {
-        return false;
+    if (op == 7 || (s->prefix & (PREFIX_REPZ | PREFIX_REPNZ)) ||
+        (op == 6 && (s->prefix & PREFIX_DATA))) {
+        return false;   /* CLFLUSH, CLWB and the F2/F3 forms */
+    }
+    if (op == 6 && !fpu_has_xsaveopt(s)) {
+        gen_illegal_opcode(s);
+        return true;
     }
     if (op < 2 && !(s->cpuid_features & FPU_CPUID_FXSR)) {
         gen_illegal_opcode(s);
