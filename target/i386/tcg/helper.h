@@ -119,6 +119,56 @@ DEF_HELPER_2(sse_check_align16, void, env, tl)        /* #GP(0) unless 16-byte a
 DEF_HELPER_1(sse_emms, void, env)
 DEF_HELPER_1(sse_mmx_enter, void, env)                /* TOP = 0, all tags valid */
 DEF_HELPER_3(sse_maskmov, void, env, tl, i32)        /* [a0], info: data, mask, mmx */
+/* sse_fast.c: XMM/GPR-only insns on a lean stub (sse_fast.h); returns a GPR result */
+DEF_HELPER_FLAGS_5(sse_fast, TCG_CALL_NO_WG, i64, env, i64, i32, i64, i64)
+/* sse_fast.c: sse_check_align16 without the reload of the globals after it */
+DEF_HELPER_FLAGS_2(sse_align16, TCG_CALL_NO_WG, void, env, tl)
+/* sse_fp.c: sse_fast for the common FP insns, without MXCSR when it can */
+DEF_HELPER_FLAGS_5(sse_fp, TCG_CALL_NO_WG, i64, env, i64, i32, i64, i64)
+/*
+ * sse_fp.c: one FP insn each, source by value (stub, info, lo, hi): no MXCSR
+ * access when the operands allow it, else the stub under the guest MXCSR.
+ */
+DEF_HELPER_FLAGS_5(sse_addps, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_addpd, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_addss, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_addsd, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_mulps, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_mulpd, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_mulss, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_mulsd, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_subps, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_subpd, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_subss, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_subsd, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_minps, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_minpd, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_minss, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_minsd, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_divps, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_divpd, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_divss, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_divsd, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_maxps, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_maxpd, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_maxss, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_maxsd, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_sqrtps, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_sqrtpd, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_sqrtss, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_sqrtsd, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_comiss, TCG_CALL_NO_WG, i64, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_comisd, TCG_CALL_NO_WG, i64, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_cvtsi2ss, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_cvtsi2sd, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_cvtss2si, TCG_CALL_NO_WG, i64, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_cvtsd2si, TCG_CALL_NO_WG, i64, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_cvtss2sd, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_cvtsd2ss, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_cmpps, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_cmppd, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_cmpss, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
+DEF_HELPER_FLAGS_5(sse_cmpsd, TCG_CALL_NO_WG, void, env, i64, i32, i64, i64)
 
 /* ---- fpu_helper.c (X87): x87, FXSAVE/XSAVE images, MXCSR, XCR0 ---- */
 /* Waiting x87 insns: #MF (CR0.NE) / FERR for a pending unmasked exception. */

@@ -4,13 +4,16 @@
  * sets runs as the same instruction on the host, in register form, with
  * the guest's MXCSR loaded: results, rounding, DAZ/FTZ, NaN payloads and
  * exception flags are exact by construction and no softfloat is needed.
- * Not here: decoding, memory operands and plain moves (translate-sse.c).
+ * Here: the stub builder and the full path (MMX, implicit registers);
+ * the lean path is sse_fast.c, the MXCSR-free one sse_fp.c. Not here:
+ * decoding, memory operands and inline operations (translate-sse*.c).
  */
 #include "qemu/osdep.h"
 #include <sys/mman.h>
 #include "target/i386/tcg/x86-tcg.h"
 #include "target/i386/tcg/helper.h"
 #include "target/i386/tcg/sse-stub.h"
+#include "target/i386/tcg/sse_fast.h"
 
 /*
  * The register file a stub works on. The stub loads xmm1/xmm2/xmm0,
@@ -35,9 +38,13 @@ typedef struct SseFrame {
 G_STATIC_ASSERT(offsetof(SseFrame, m2) == 96);
 
 static const uint8_t sse_stub_prologue[] = {
-    0xf3, 0x0f, 0x6f, 0x0f,             /* movdqu (%rdi), %xmm1 */
-    0xf3, 0x0f, 0x6f, 0x57, 0x10,       /* movdqu 16(%rdi), %xmm2 */
-    0xf3, 0x0f, 0x6f, 0x47, 0x20,       /* movdqu 32(%rdi), %xmm0 */
+    /* XMM halves as 64-bit moves: see sse_lean_prologue. */
+    0xf3, 0x0f, 0x7e, 0x0f,             /* movq (%rdi), %xmm1 */
+    0x0f, 0x16, 0x4f, 0x08,             /* movhps 8(%rdi), %xmm1 */
+    0xf3, 0x0f, 0x7e, 0x57, 0x10,       /* movq 16(%rdi), %xmm2 */
+    0x0f, 0x16, 0x57, 0x18,             /* movhps 24(%rdi), %xmm2 */
+    0xf3, 0x0f, 0x7e, 0x47, 0x20,       /* movq 32(%rdi), %xmm0 */
+    0x0f, 0x16, 0x47, 0x28,             /* movhps 40(%rdi), %xmm0 */
     0x0f, 0x6f, 0x4f, 0x58,             /* movq 88(%rdi), %mm1 */
     0x0f, 0x6f, 0x57, 0x60,             /* movq 96(%rdi), %mm2 */
     0x48, 0x8b, 0x47, 0x30,             /* mov 48(%rdi), %rax */
@@ -48,9 +55,12 @@ static const uint8_t sse_stub_prologue[] = {
 
 static const uint8_t sse_stub_epilogue[] = {
     0x0f, 0xae, 0x5f, 0x50,             /* stmxcsr 80(%rdi) */
-    0xf3, 0x0f, 0x7f, 0x0f,             /* movdqu %xmm1, (%rdi) */
-    0xf3, 0x0f, 0x7f, 0x57, 0x10,       /* movdqu %xmm2, 16(%rdi) */
-    0xf3, 0x0f, 0x7f, 0x47, 0x20,       /* movdqu %xmm0, 32(%rdi) */
+    0x66, 0x0f, 0xd6, 0x0f,             /* movq %xmm1, (%rdi) */
+    0x0f, 0x17, 0x4f, 0x08,             /* movhps %xmm1, 8(%rdi) */
+    0x66, 0x0f, 0xd6, 0x57, 0x10,       /* movq %xmm2, 16(%rdi) */
+    0x0f, 0x17, 0x57, 0x18,             /* movhps %xmm2, 24(%rdi) */
+    0x66, 0x0f, 0xd6, 0x47, 0x20,       /* movq %xmm0, 32(%rdi) */
+    0x0f, 0x17, 0x47, 0x28,             /* movhps %xmm0, 40(%rdi) */
     0x0f, 0x7f, 0x4f, 0x58,             /* movq %mm1, 88(%rdi) */
     0x0f, 0x7f, 0x57, 0x60,             /* movq %mm2, 96(%rdi) */
     0x48, 0x89, 0x4f, 0x38,             /* mov %rcx, 56(%rdi) */
@@ -60,57 +70,125 @@ static const uint8_t sse_stub_epilogue[] = {
     0xc3,                               /* ret */
 };
 
+/*
+ * The lean frame (SseLeanFrame in sse_fast.h) for the XMM/GPR-only
+ * instructions of helper_sse_fast: no MMX (so no EMMS), no MXCSR (the
+ * caller manages it), RFLAGS only for the flag writers. The XMM halves
+ * move as 64-bit quantities (movq/movhps): translated code writes the
+ * guest's XMM registers 64 bits at a time, and a 128-bit load of two
+ * recent 64-bit stores stalls store forwarding for longer than the
+ * instruction itself takes.
+ */
+static const uint8_t sse_lean_prologue[] = {
+    0xf3, 0x0f, 0x7e, 0x0f,             /* movq (%rdi), %xmm1 */
+    0x0f, 0x16, 0x4f, 0x08,             /* movhps 8(%rdi), %xmm1 */
+    0xf3, 0x0f, 0x7e, 0x57, 0x10,       /* movq 16(%rdi), %xmm2 */
+    0x0f, 0x16, 0x57, 0x18,             /* movhps 24(%rdi), %xmm2 */
+    0x48, 0x8b, 0x4f, 0x20,             /* mov 32(%rdi), %rcx */
+    0x48, 0x8b, 0x57, 0x28,             /* mov 40(%rdi), %rdx */
+};
+
+static const uint8_t sse_lean_epilogue[] = {
+    0x66, 0x0f, 0xd6, 0x0f,             /* movq %xmm1, (%rdi) */
+    0x0f, 0x17, 0x4f, 0x08,             /* movhps %xmm1, 8(%rdi) */
+    0x66, 0x0f, 0xd6, 0x57, 0x10,       /* movq %xmm2, 16(%rdi) */
+    0x0f, 0x17, 0x57, 0x18,             /* movhps %xmm2, 24(%rdi) */
+    0x48, 0x89, 0x4f, 0x20,             /* mov %rcx, 32(%rdi) */
+    0x48, 0x89, 0x57, 0x28,             /* mov %rdx, 40(%rdi) */
+    0xc3,                               /* ret */
+};
+
+static const uint8_t sse_lean_epilogue_flags[] = {
+    0x9c, 0x8f, 0x47, 0x30,             /* pushfq; popq 48(%rdi) */
+};
+
+G_STATIC_ASSERT(offsetof(SseLeanFrame, rdx) == 40 && offsetof(SseLeanFrame, rflags) == 48);
+
 #define SSE_STUB_SIZE 128
 #define SSE_STUB_PAGE 65536
 
 typedef void (*SseStubFn)(SseFrame *f);
 
-static GHashTable *sse_stubs;   /* key: instruction bytes (GBytes) -> code */
-static uint8_t *sse_stub_page;
+/*
+ * Stubs by (kind, instruction bytes). Translation may run on several
+ * threads (one per vCPU with multi-threaded TCG), hence the lock; it is
+ * taken only at translation time. Each chunk is a memfd mapped twice,
+ * written through one view and run through the other (W^X), so that no
+ * page ever changes protection while another vCPU runs a stub on it.
+ */
+static GHashTable *sse_stubs;   /* key: kind + instruction bytes (GBytes) -> code */
+static uint8_t *sse_stub_rw, *sse_stub_rx;
 static size_t sse_stub_used = SSE_STUB_PAGE;
+static GMutex sse_stub_lock;
 
-uintptr_t sse_stub_get(const uint8_t *insn, size_t len)
+static void sse_stub_new_chunk(void)
+{
+    int fd = memfd_create("sse-stubs", MFD_CLOEXEC);
+
+    g_assert(fd >= 0 && ftruncate(fd, SSE_STUB_PAGE) == 0);
+    sse_stub_rw = mmap(NULL, SSE_STUB_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    sse_stub_rx = mmap(NULL, SSE_STUB_PAGE, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    g_assert(sse_stub_rw != MAP_FAILED && sse_stub_rx != MAP_FAILED);
+    close(fd);
+    sse_stub_used = 0;
+}
+
+static void sse_stub_put(uint8_t **p, const uint8_t *bytes, size_t len)
+{
+    memcpy(*p, bytes, len);
+    *p += len;
+}
+
+uintptr_t sse_stub_get_kind(int kind, const uint8_t *insn, size_t len)
 {
     GBytes *key;
+    uint8_t buf[17];
     uint8_t *code, *p;
-    size_t n = sizeof(sse_stub_prologue) + len + sizeof(sse_stub_epilogue);
 
-    g_assert(len <= 16 && n <= SSE_STUB_SIZE);
+    g_assert(len <= 16);
+    buf[0] = kind;
+    memcpy(buf + 1, insn, len);
+    key = g_bytes_new(buf, len + 1);
+    g_mutex_lock(&sse_stub_lock);
     if (!sse_stubs) {
         sse_stubs = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
                                           (GDestroyNotify)g_bytes_unref, NULL);
     }
-    key = g_bytes_new(insn, len);
     code = g_hash_table_lookup(sse_stubs, key);
     if (code) {
+        g_mutex_unlock(&sse_stub_lock);
         g_bytes_unref(key);
         return (uintptr_t)code;
     }
     if (sse_stub_used + SSE_STUB_SIZE > SSE_STUB_PAGE) {
-        /* A fresh page; full pages stay read+exec (W^X), never freed. */
-        sse_stub_page = mmap(NULL, SSE_STUB_PAGE, PROT_READ | PROT_WRITE,
-                             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        g_assert(sse_stub_page != MAP_FAILED);
-        sse_stub_used = 0;
-    } else {
-        g_assert(mprotect(sse_stub_page, SSE_STUB_PAGE, PROT_READ | PROT_WRITE) == 0);
+        /* Chunks are never freed: a few thousand distinct stubs at most. */
+        sse_stub_new_chunk();
     }
-    code = p = sse_stub_page + sse_stub_used;
-    memcpy(p, sse_stub_prologue, sizeof(sse_stub_prologue));
-    p += sizeof(sse_stub_prologue);
-    memcpy(p, insn, len);
-    p += len;
-    memcpy(p, sse_stub_epilogue, sizeof(sse_stub_epilogue));
+    p = sse_stub_rw + sse_stub_used;
+    code = sse_stub_rx + sse_stub_used;
+    if (kind == SSE_STUB_FULL) {
+        sse_stub_put(&p, sse_stub_prologue, sizeof(sse_stub_prologue));
+        sse_stub_put(&p, insn, len);
+        sse_stub_put(&p, sse_stub_epilogue, sizeof(sse_stub_epilogue));
+    } else {
+        sse_stub_put(&p, sse_lean_prologue, sizeof(sse_lean_prologue));
+        sse_stub_put(&p, insn, len);
+        if (kind == SSE_STUB_LEAN_FLAGS) {
+            sse_stub_put(&p, sse_lean_epilogue_flags, sizeof(sse_lean_epilogue_flags));
+        }
+        sse_stub_put(&p, sse_lean_epilogue, sizeof(sse_lean_epilogue));
+    }
+    g_assert(p <= sse_stub_rw + sse_stub_used + SSE_STUB_SIZE);
     sse_stub_used += SSE_STUB_SIZE;
-    g_assert(mprotect(sse_stub_page, SSE_STUB_PAGE, PROT_READ | PROT_EXEC) == 0);
     g_hash_table_insert(sse_stubs, key, code);
+    g_mutex_unlock(&sse_stub_lock);
     return (uintptr_t)code;
 }
 
-/* MXCSR bits a host with DAZ accepts (anything else would #GP the host). */
-#define SSE_MXCSR_VALID 0xffffu
-#define SSE_MXCSR_FLAGS 0x3fu
-#define SSE_MXCSR_MASKS 0x1f80u
+uintptr_t sse_stub_get(const uint8_t *insn, size_t len)
+{
+    return sse_stub_get_kind(SSE_STUB_FULL, insn, len);
+}
 
 uint64_t helper_sse_exec(CPUX86State *env, uint64_t stub, uint32_t info,
                          uint64_t lo, uint64_t hi)
@@ -118,11 +196,11 @@ uint64_t helper_sse_exec(CPUX86State *env, uint64_t stub, uint32_t info,
     SseFrame f = { 0 };
     int reg = SSE_INFO_REG(info), rm = SSE_INFO_RM(info);
     int rk = SSE_INFO_REGK(info), mk = SSE_INFO_RMK(info);
-    uint32_t host_mxcsr, guest = env->mxcsr & SSE_MXCSR_VALID, raised;
+    uint32_t guest = env->mxcsr & SSE_MXCSR_VALID, raised;
 
     switch (rk) {
     case SSE_K_XMM:
-        f.x1 = env->xmm_regs[reg];
+        sse_q_copy(&f.x1, &env->xmm_regs[reg]);
         break;
     case SSE_K_MM:
         f.m1 = env->fpregs[reg & 7].low;
@@ -133,7 +211,7 @@ uint64_t helper_sse_exec(CPUX86State *env, uint64_t stub, uint32_t info,
     }
     switch (mk) {
     case SSE_K_XMM:
-        f.x2 = env->xmm_regs[rm];
+        sse_q_copy(&f.x2, &env->xmm_regs[rm]);
         break;
     case SSE_K_MM:
         f.m2 = env->fpregs[rm & 7].low;
@@ -148,7 +226,7 @@ uint64_t helper_sse_exec(CPUX86State *env, uint64_t stub, uint32_t info,
         f.rdx = lo;
         break;
     }
-    f.x0 = env->xmm_regs[0];
+    sse_q_copy(&f.x0, &env->xmm_regs[0]);
     f.rax = env->regs[R_EAX];
     if (info & SSE_INFO_IMPLICIT_DX) {
         f.rdx = env->regs[R_EDX];
@@ -157,9 +235,9 @@ uint64_t helper_sse_exec(CPUX86State *env, uint64_t stub, uint32_t info,
     f.mxcsr = guest | SSE_MXCSR_MASKS;
     f.mxcsr &= ~SSE_MXCSR_FLAGS;
 
-    host_mxcsr = __builtin_ia32_stmxcsr();
+    /* The stub loads and stores MXCSR; host code runs with the default (sse_fast.c). */
     ((SseStubFn)stub)(&f);
-    __builtin_ia32_ldmxcsr(host_mxcsr);
+    __builtin_ia32_ldmxcsr(SSE_MXCSR_HOST);
 
     raised = f.mxcsr & SSE_MXCSR_FLAGS;
     env->mxcsr |= raised;
@@ -176,7 +254,7 @@ uint64_t helper_sse_exec(CPUX86State *env, uint64_t stub, uint32_t info,
     switch (SSE_INFO_OUT(info)) {
     case SSE_OUT_REG:
         if (rk == SSE_K_XMM) {
-            env->xmm_regs[reg] = f.x1;
+            sse_q_copy(&env->xmm_regs[reg], &f.x1);
         } else if (rk == SSE_K_MM) {
             env->fpregs[reg & 7].low = f.m1;
             env->fpregs[reg & 7].high = 0xffff;
@@ -190,13 +268,13 @@ uint64_t helper_sse_exec(CPUX86State *env, uint64_t stub, uint32_t info,
         env->regs[R_ECX] = f.rcx;
         return f.rflags & (CC_O | CC_S | CC_Z | CC_A | CC_P | CC_C);
     case SSE_OUT_STRM:
-        env->xmm_regs[0] = f.x0;
+        sse_q_copy(&env->xmm_regs[0], &f.x0);
         return f.rflags & (CC_O | CC_S | CC_Z | CC_A | CC_P | CC_C);
     default: /* SSE_OUT_RM: the r/m register, or returns the value to store */
         if (mk == SSE_K_GPR) {
             env->regs[rm] = f.rdx;
         } else if (mk == SSE_K_XMM) {
-            env->xmm_regs[rm] = f.x2;
+            sse_q_copy(&env->xmm_regs[rm], &f.x2);
         } else if (mk == SSE_K_MM) {
             env->fpregs[rm & 7].low = f.m2;
             env->fpregs[rm & 7].high = 0xffff;
@@ -205,6 +283,10 @@ uint64_t helper_sse_exec(CPUX86State *env, uint64_t stub, uint32_t info,
     }
 }
 
+/*
+ * No longer emitted (helper_sse_align16 in sse_fast.c, TCG_CALL_NO_WG,
+ * replaced it); kept because helper.h, append-only, still declares it.
+ */
 void helper_sse_check_align16(CPUX86State *env, uint64_t addr)
 {
     if (addr & 15) {

@@ -3,13 +3,17 @@
  * the 0F, 0F 38 and 0F 3A maps (and CRC32). Each instruction is
  * classified (operand kinds, memory size, alignment, immediate, what it
  * writes); memory operands are loaded/stored here with qemu_ld/st, and
- * the operation itself runs in helper_sse_exec as the same instruction
- * on the host (sse_helper.c explains why). Not here: x87, 0F AE, AVX.
+ * the operation runs inline (translate-sse-inline.c), in a floating-point
+ * helper (sse_fp.c) or as the same instruction on the host (sse_fast.c,
+ * sse_helper.c); docs/devel/tcg-x86-sse.md says which and why. Not here:
+ * x87, 0F AE, AVX.
  */
 #include "qemu/osdep.h"
 #include "target/i386/tcg/translate.h"
 #include "target/i386/tcg/sse-stub.h"
+#include "target/i386/tcg/sse_fast.h"
 #include "target/i386/tcg/translate-sse.h"
+#include "target/i386/tcg/translate-sse-inline.h"
 
 /* Mandatory-prefix classes. */
 enum { SSE_P_NONE, SSE_P_66, SSE_P_F3, SSE_P_F2 };
@@ -38,15 +42,20 @@ enum { SSE_ML_PLAIN, SSE_ML_ZEXT, SSE_ML_LOW, SSE_ML_HIGH, SSE_ML_FULL, SSE_ML_S
 
 static bool sse_host_ok(int level)
 {
-    /* 1: SSE3, 2: SSSE3, 3: SSE4.1, 4: SSE4.2 (x86-64 implies SSE2). */
-    static int have = -1;
-
-    if (have < 0) {
-        __builtin_cpu_init();
-        have = __builtin_cpu_supports("sse4.2") ? 4 : __builtin_cpu_supports("sse4.1") ? 3 :
+    /*
+     * 1: SSE3, 2: SSSE3, 3: SSE4.1, 4: SSE4.2 (x86-64 implies SSE2). Not
+     * cached: translation runs on several threads, and libgcc's data
+     * behind __builtin_cpu_supports is set up before main.
+     */
+    int have = __builtin_cpu_supports("sse4.2") ? 4 : __builtin_cpu_supports("sse4.1") ? 3 :
                __builtin_cpu_supports("ssse3") ? 2 : __builtin_cpu_supports("sse3") ? 1 : 0;
-    }
+
     return level <= have;
+}
+
+static size_t sse_xmm_ofs(int reg, int half)
+{
+    return offsetof(CPUX86State, xmm_regs[reg].q[half]);
 }
 
 /* Fill d for an "op mm/xmm, mm/xmm/m" of the integer ranges (MMX without prefix). */
@@ -365,6 +374,147 @@ static bool sse_classify_3a(DisasContext *s, int op, int pfx, SseDesc *d)
     }
 }
 
+/*
+ * Whether helper_sse_fast can run the instruction: no MMX operand and no
+ * implicit register (blendv* read XMM0, pcmpXstr* use EAX/EDX/ECX/XMM0).
+ */
+static bool sse_lean_ok(int map, int op, const SseDesc *d)
+{
+    if (d->mmx || d->regk == SSE_K_MM || d->rmk == SSE_K_MM) {
+        return false;
+    }
+    if (map == 2 && (op == 0x10 || op == 0x14 || op == 0x15)) {
+        return false;
+    }
+    return !(map == 3 && op >= 0x60 && op <= 0x63);
+}
+
+/*
+ * Whether the instruction reads or writes MXCSR (rounding, DAZ/FTZ,
+ * exception flags): the floating-point arithmetic, comparisons and
+ * conversions. Moves, shuffles, bitwise and integer operations do not.
+ */
+static bool sse_uses_mxcsr(int map, int op)
+{
+    if (map == 1) {
+        return (op >= 0x2a && op <= 0x2f) || (op >= 0x51 && op <= 0x53) ||
+               (op >= 0x58 && op <= 0x5f) || op == 0x7c || op == 0x7d ||
+               op == 0xc2 || op == 0xd0 || op == 0xe6;
+    }
+    return map == 3 && ((op >= 0x08 && op <= 0x0b) || op == 0x40 || op == 0x41);
+}
+
+/* The operation of 0F op under prefix class pfx that sse_fp.c knows; 0: none. */
+static int sse_fp_id(int op, int pfx, bool w)
+{
+    static const uint8_t arith[16] = {
+        [0x1] = SSE_FP_SQRT, [0x8] = SSE_FP_ADD, [0x9] = SSE_FP_MUL, [0xc] = SSE_FP_SUB,
+        [0xd] = SSE_FP_MIN, [0xe] = SSE_FP_DIV, [0xf] = SSE_FP_MAX,
+    };
+    bool scalar = pfx == SSE_P_F3 || pfx == SSE_P_F2;
+
+    switch (op) {
+    case 0x51: case 0x58: case 0x59: case 0x5c: case 0x5d: case 0x5e: case 0x5f:
+        return SSE_FP_ID(arith[op & 15], 0, pfx);
+    case 0x2e: case 0x2f:
+        return pfx <= SSE_P_66 ? SSE_FP_ID(op == 0x2e ? SSE_FP_UCOMI : SSE_FP_COMI, 0, pfx) : 0;
+    case 0x2a:
+        return scalar ? SSE_FP_ID(SSE_FP_CVTSI, w, pfx) : 0;
+    case 0x2c: case 0x2d:
+        return scalar ? SSE_FP_ID(op == 0x2c ? SSE_FP_CVTT2SI : SSE_FP_CVT2SI, w, pfx) : 0;
+    case 0x5a:
+        return SSE_FP_ID(SSE_FP_CVT5A, 0, pfx);
+    case 0x5b:
+        return pfx != SSE_P_F2 ? SSE_FP_ID(SSE_FP_CVT5B, 0, pfx) : 0;
+    case 0xe6:
+        return pfx != SSE_P_NONE ? SSE_FP_ID(SSE_FP_CVTE6, 0, pfx) : 0;
+    case 0xc2:
+        return SSE_FP_ID(SSE_FP_CMP, 0, pfx);
+    default:
+        return 0;
+    }
+}
+
+typedef void SseFpGen(TCGv_ptr, TCGv_i64, TCGv_i32, TCGv_i64, TCGv_i64);
+
+/* The arithmetic helpers of sse_fp.c by [kind][form] (form: ps pd ss sd). */
+static SseFpGen *const sse_fp_arith_gen[SSE_FP_SQRT + 1][4] = {
+    [SSE_FP_ADD] = { gen_helper_sse_addps, gen_helper_sse_addpd,
+                     gen_helper_sse_addss, gen_helper_sse_addsd },
+    [SSE_FP_MUL] = { gen_helper_sse_mulps, gen_helper_sse_mulpd,
+                     gen_helper_sse_mulss, gen_helper_sse_mulsd },
+    [SSE_FP_SUB] = { gen_helper_sse_subps, gen_helper_sse_subpd,
+                     gen_helper_sse_subss, gen_helper_sse_subsd },
+    [SSE_FP_MIN] = { gen_helper_sse_minps, gen_helper_sse_minpd,
+                     gen_helper_sse_minss, gen_helper_sse_minsd },
+    [SSE_FP_DIV] = { gen_helper_sse_divps, gen_helper_sse_divpd,
+                     gen_helper_sse_divss, gen_helper_sse_divsd },
+    [SSE_FP_MAX] = { gen_helper_sse_maxps, gen_helper_sse_maxpd,
+                     gen_helper_sse_maxss, gen_helper_sse_maxsd },
+    [SSE_FP_SQRT] = { gen_helper_sse_sqrtps, gen_helper_sse_sqrtpd,
+                      gen_helper_sse_sqrtss, gen_helper_sse_sqrtsd },
+};
+
+/*
+ * The floating-point instructions with a helper of their own (sse_fp.c):
+ * arithmetic, cmpps/pd/ss/sd, comis/ucomis, cvtsi2ss/sd, cvt(t)ss/sd2si,
+ * cvtss2sd and cvtsd2ss. The source goes by value (a register is loaded
+ * here), so the helper reads only the destination. False for the others.
+ */
+static bool sse_gen_fp_direct(DisasContext *s, int fp, const SseDesc *d, int mod, int reg,
+                              int rm, int imm, TCGv_i64 stub, TCGv lo, TCGv hi, TCGv ret)
+{
+    static SseFpGen *const cmp_gen[4] = {
+        gen_helper_sse_cmpps, gen_helper_sse_cmppd, gen_helper_sse_cmpss, gen_helper_sse_cmpsd,
+    };
+    int kind = fp >> 3, form = fp & 3;
+    bool packed = form < SSE_P_F3;
+    int out = kind == SSE_FP_COMI || kind == SSE_FP_UCOMI ? SSE_OUT_FLAGS : SSE_OUT_REG;
+    uint32_t info = SSE_INFO(reg, 0, d->regk, SSE_K_MEM, out);
+    TCGv_i32 ti;
+
+    if (kind == SSE_FP_CVT5A ? packed : kind > SSE_FP_CVT2SI && kind != SSE_FP_CMP) {
+        return false;
+    }
+    if (kind == SSE_FP_CMP) {
+        info |= (uint32_t)imm << 24;
+    }
+    if (s->rex_w) {
+        info |= SSE_FAST_W;
+    }
+    if (kind == SSE_FP_CVTT2SI) {
+        info |= SSE_FAST_TRUNC;
+    }
+    if (mod == 3) {
+        if (d->rmk == SSE_K_GPR) {
+            tcg_gen_mov_i64(lo, cpu_regs[rm]);
+        } else {
+            tcg_gen_ld_i64(lo, tcg_env, sse_xmm_ofs(rm, 0));
+            if (packed && (kind <= SSE_FP_SQRT || kind == SSE_FP_CMP)) {
+                tcg_gen_ld_i64(hi, tcg_env, sse_xmm_ofs(rm, 1));
+            }
+        }
+    }
+    ti = tcg_constant_i32(info);
+    if (kind <= SSE_FP_SQRT) {
+        sse_fp_arith_gen[kind][form](tcg_env, stub, ti, lo, hi);
+    } else if (kind == SSE_FP_CMP) {
+        cmp_gen[form](tcg_env, stub, ti, lo, hi);
+    } else if (kind == SSE_FP_COMI || kind == SSE_FP_UCOMI) {
+        (form ? gen_helper_sse_comisd : gen_helper_sse_comiss)(ret, tcg_env, stub, ti, lo, hi);
+    } else if (kind == SSE_FP_CVTSI) {
+        (form == SSE_P_F2 ? gen_helper_sse_cvtsi2sd : gen_helper_sse_cvtsi2ss)
+            (tcg_env, stub, ti, lo, hi);
+    } else if (kind == SSE_FP_CVT5A) {
+        (form == SSE_P_F2 ? gen_helper_sse_cvtsd2ss : gen_helper_sse_cvtss2sd)
+            (tcg_env, stub, ti, lo, hi);
+    } else {
+        (form == SSE_P_F2 ? gen_helper_sse_cvtsd2si : gen_helper_sse_cvtss2si)
+            (ret, tcg_env, stub, ti, lo, hi);
+    }
+    return true;
+}
+
 /* #UD/#NM of the SSE/MMX state (SDM 13.1 / 9.6); false if raised. */
 static bool sse_check_state(DisasContext *s, bool mmx, bool sse)
 {
@@ -389,7 +539,7 @@ static MemOp sse_memop(int size)
 static void sse_load(DisasContext *s, int size, TCGv lo, TCGv hi)
 {
     if (size == 16) {
-        TCGv a = tcg_temp_new();
+        TCGv a = tcg_temp_ebb_new_i64();
 
         gen_op_ld_v(s, MO_64, lo, s->A0);
         tcg_gen_addi_i64(a, s->A0, 8);
@@ -400,15 +550,10 @@ static void sse_load(DisasContext *s, int size, TCGv lo, TCGv hi)
     }
 }
 
-static size_t sse_xmm_ofs(int reg, int half)
-{
-    return offsetof(CPUX86State, xmm_regs[reg].q[half]);
-}
-
 /* Store the reg operand (or the helper's result) of a store form to memory. */
 static void sse_store(DisasContext *s, const SseDesc *d, int reg, TCGv val)
 {
-    TCGv t = tcg_temp_new();
+    TCGv t = tcg_temp_ebb_new_i64();
 
     if (val) {
         gen_op_st_v(s, sse_memop(d->memsz), val, s->A0);
@@ -428,7 +573,7 @@ static void sse_store(DisasContext *s, const SseDesc *d, int reg, TCGv val)
     tcg_gen_ld_i64(t, tcg_env, sse_xmm_ofs(reg, d->storehi ? 1 : 0));
     gen_op_st_v(s, sse_memop(d->memsz), t, s->A0);
     if (d->memsz == 16) {
-        TCGv a = tcg_temp_new();
+        TCGv a = tcg_temp_ebb_new_i64();
 
         tcg_gen_ld_i64(t, tcg_env, sse_xmm_ofs(reg, 1));
         tcg_gen_addi_i64(a, s->A0, 8);
@@ -442,10 +587,10 @@ static void sse_store(DisasContext *s, const SseDesc *d, int reg, TCGv val)
  */
 static void sse_load_special(DisasContext *s, const SseDesc *d, int reg)
 {
-    TCGv t = tcg_temp_new();
+    TCGv t = tcg_temp_ebb_new_i64();
 
     if (d->memkind == SSE_ML_FULL) {
-        TCGv hi = tcg_temp_new();
+        TCGv hi = tcg_temp_ebb_new_i64();
 
         sse_load(s, 16, t, hi);
         tcg_gen_st_i64(t, tcg_env, sse_xmm_ofs(reg, 0));
@@ -465,76 +610,6 @@ static void sse_load_special(DisasContext *s, const SseDesc *d, int reg)
         tcg_gen_st_i64(t, tcg_env, sse_xmm_ofs(reg, 1));
         break;
     }
-}
-
-/*
- * The commonest moves and bitwise ops on whole XMM registers, done with
- * 64-bit TCG ops instead of a helper call (no MXCSR, no exceptions).
- * lo/hi hold a memory source already loaded (mod != 3). Returns false
- * for anything else.
- */
-static bool sse_try_inline(DisasContext *s, int op, int pfx, int mod, int reg, int rm,
-                           TCGv lo, TCGv hi)
-{
-    enum { I_MOV, I_AND, I_ANDN, I_OR, I_XOR, I_ADDQ, I_SUBQ } kind;
-    int dst = reg, src = rm;
-    bool ps = pfx == SSE_P_NONE || pfx == SSE_P_66;
-
-    bool dq = pfx == SSE_P_66 || pfx == SSE_P_F3;   /* movdqa/movdqu */
-
-    if (((op == 0x10 || op == 0x28) && ps) || (op == 0x6f && dq)) {
-        kind = I_MOV;
-    } else if (((op == 0x11 || op == 0x29) && ps) ||
-               (op == 0x7f && dq)) {
-        if (mod != 3) {
-            return false;
-        }
-        kind = I_MOV, dst = rm, src = reg;
-    } else if (op >= 0x54 && op <= 0x57 && ps) {
-        kind = op == 0x54 ? I_AND : op == 0x55 ? I_ANDN : op == 0x56 ? I_OR : I_XOR;
-    } else if (pfx == SSE_P_66 && (op == 0xdb || op == 0xdf || op == 0xeb || op == 0xef ||
-                                   op == 0xd4 || op == 0xfb)) {
-        kind = op == 0xdb ? I_AND : op == 0xdf ? I_ANDN : op == 0xeb ? I_OR :
-               op == 0xef ? I_XOR : op == 0xd4 ? I_ADDQ : I_SUBQ;
-    } else {
-        return false;
-    }
-    for (int h = 0; h < 2; h++) {
-        TCGv v = h ? hi : lo;
-        TCGv d = tcg_temp_new();
-
-        if (mod == 3) {
-            tcg_gen_ld_i64(v, tcg_env, sse_xmm_ofs(src, h));
-        }
-        if (kind != I_MOV) {
-            tcg_gen_ld_i64(d, tcg_env, sse_xmm_ofs(dst, h));
-        }
-        switch (kind) {
-        case I_MOV:
-            tcg_gen_mov_i64(d, v);
-            break;
-        case I_AND:
-            tcg_gen_and_i64(d, d, v);
-            break;
-        case I_ANDN:
-            tcg_gen_andc_i64(d, v, d);
-            break;
-        case I_OR:
-            tcg_gen_or_i64(d, d, v);
-            break;
-        case I_XOR:
-            tcg_gen_xor_i64(d, d, v);
-            break;
-        case I_ADDQ:
-            tcg_gen_add_i64(d, d, v);
-            break;
-        default:
-            tcg_gen_sub_i64(d, d, v);
-            break;
-        }
-        tcg_gen_st_i64(d, tcg_env, sse_xmm_ofs(dst, h));
-    }
-    return true;
 }
 
 bool disas_insn_sse(DisasContext *s, CPUState *cpu, int b)
@@ -580,7 +655,7 @@ bool disas_insn_sse(DisasContext *s, CPUState *cpu, int b)
         if ((modrm >> 6) != 3) {
             gen_illegal_opcode(s);
         } else if (sse_check_state(s, mmx, !mmx)) {
-            TCGv a = tcg_temp_new();
+            TCGv a = tcg_temp_ebb_new_i64();
 
             tcg_gen_mov_i64(a, cpu_regs[R_EDI]);
             gen_lea_v_seg(s, s->aflag, a, R_DS, s->override);
@@ -642,13 +717,13 @@ bool disas_insn_sse(DisasContext *s, CPUState *cpu, int b)
         return true;
     }
 
-    lo = tcg_temp_new();
-    hi = tcg_temp_new();
+    lo = tcg_temp_ebb_new_i64();
+    hi = tcg_temp_ebb_new_i64();
     if (mod != 3) {
         s->rip_offset = d.imm ? 1 : 0;
         gen_lea_modrm(env, s, modrm);
         if (d.align && d.memsz == 16) {
-            gen_helper_sse_check_align16(tcg_env, s->A0);
+            gen_helper_sse_align16(tcg_env, s->A0);
         }
     }
     if (d.imm) {
@@ -684,9 +759,15 @@ bool disas_insn_sse(DisasContext *s, CPUState *cpu, int b)
         tcg_gen_movi_i64(hi, 0);
     }
 
-    if (map == 1 && d.regk == SSE_K_XMM && d.rmk == SSE_K_XMM && d.out == SSE_OUT_REG &&
-        !d.imm && sse_try_inline(s, op, pfx, mod, reg, rm, lo, hi)) {
-        return true;
+    if (map == 1 && !d.mmx && d.regk != SSE_K_MM && d.rmk != SSE_K_MM) {
+        SseInlineInsn ii = {
+            .op = op, .pfx = pfx, .mod = mod, .reg = reg, .rm = rm, .group = group,
+            .imm = imm, .rex_w = s->rex_w, .lo = lo, .hi = hi,
+        };
+
+        if (sse_gen_inline(s, &ii)) {
+            return true;
+        }
     }
 
     /* The host instruction: the guest's prefix and opcode, ModRM 0xCA. */
@@ -728,10 +809,32 @@ bool disas_insn_sse(DisasContext *s, CPUState *cpu, int b)
             /* pextr* / extractps to memory: the r/m GPR is a scratch. */
             info = SSE_INFO(reg, 0, d.regk, SSE_K_MEM, SSE_OUT_RM);
         }
-        ret = tcg_temp_new();
-        gen_helper_sse_exec(ret, tcg_env,
-                            tcg_constant_i64(sse_stub_get(bytes, n)),
-                            tcg_constant_i32(info), lo, hi);
+        ret = tcg_temp_ebb_new_i64();
+        if (sse_lean_ok(map, op, &d)) {
+            int kind = out == SSE_OUT_FLAGS ? SSE_STUB_LEAN_FLAGS : SSE_STUB_LEAN;
+            int fp = map == 1 ? sse_fp_id(op, pfx, s->rex_w) : 0;
+            TCGv_i64 stub = tcg_constant_i64(sse_stub_get_kind(kind, bytes, n));
+
+            if (!sse_uses_mxcsr(map, op)) {
+                info |= SSE_FAST_NOFP;
+            }
+            if (!fp) {
+                gen_helper_sse_fast(ret, tcg_env, stub, tcg_constant_i32(info), lo, hi);
+            } else if (!sse_gen_fp_direct(s, fp, &d, mod, reg, rm, imm, stub, lo, hi, ret)) {
+                gen_helper_sse_fp(ret, tcg_env, stub, tcg_constant_i32(info | SSE_FP_INFO(fp)),
+                                  lo, hi);
+            }
+            /* General-register results come back by value. */
+            if (out == SSE_OUT_REG && d.regk == SSE_K_GPR) {
+                tcg_gen_mov_i64(cpu_regs[reg], ret);
+            } else if (out == SSE_OUT_RM && mod == 3 && d.rmk == SSE_K_GPR) {
+                tcg_gen_mov_i64(cpu_regs[rm], ret);
+            }
+        } else {
+            gen_helper_sse_exec(ret, tcg_env,
+                                tcg_constant_i64(sse_stub_get(bytes, n)),
+                                tcg_constant_i32(info), lo, hi);
+        }
         if (mod != 3 && d.store) {
             sse_store(s, &d, reg, ret);
         }

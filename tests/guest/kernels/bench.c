@@ -98,15 +98,27 @@ static uint64_t work_interp(void)
     }
 }
 
+/*
+ * Whether w is one of the space-separated words of s.  Whole words only:
+ * the multiboot command line starts with the kernel's path, which may
+ * contain a workload's name (build-sse/tests/guest/bench.elf).
+ */
 static int has_word(const char *s, const char *w)
 {
-    for (; *s; s++) {
+    while (*s) {
         unsigned i = 0;
+
+        while (*s == ' ') {
+            s++;
+        }
         while (w[i] && s[i] == w[i]) {
             i++;
         }
-        if (!w[i]) {
+        if (!w[i] && (s[i] == ' ' || s[i] == 0)) {
             return 1;
+        }
+        while (*s && *s != ' ') {
+            s++;
         }
     }
     return 0;
