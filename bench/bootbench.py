@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """bootbench.py: the measuring half of bench/boot.sh (Python 3 standard
-library only). Runs each emulator command line --runs times, one after the
-other, and reports per emulator the median and min-max of:
+library only). Runs each emulator command line --runs times, round robin
+(run 1 of each, then run 2 ...), one process at a time, and reports per
+emulator the median and min-max of:
   first byte  process start -> first byte on the serial line (stdout)
   ready       process start -> the --marker line (Linux: KEEL-INIT-READY)
   exit        process start -> process exit (the guest powered off/exited)
@@ -183,26 +184,34 @@ def main():
     args = ap.parse_args()
 
     cols = [c for c in COLUMNS if c[1] != "ready" or args.marker]
-    results = {}
+    # Round robin (run 1 of each emulator, then run 2 ...): the host's load
+    # drifts over minutes, and this spreads the drift over all of them.
+    emus = []
     for spec in args.emulators:
         name, _, command = spec.partition("=")
-        cmd = shlex.split(command)
-        runs = []
-        failed = 0
-        for i in range(args.runs):
-            r = one_run(cmd, args)
-            if "error" in r:
-                print(f"# {name}: run {i + 1}: {r['error']}", file=sys.stderr)
-                failed += 1
-                # A payload that never ran once will not run: save the time.
-                if not runs:
-                    break
+        emus.append({"name": name, "command": command,
+                     "cmd": shlex.split(command), "runs": [], "failed": 0,
+                     "given_up": False})
+    for i in range(args.runs):
+        for e in emus:
+            if e["given_up"]:
                 continue
-            runs.append(r)
-        if failed and runs:
-            name = f"{name} ({failed} failed)"
-        results[name] = runs or None
-        print(f"# {name}: {command}", file=sys.stderr)
+            r = one_run(e["cmd"], args)
+            if "error" in r:
+                print(f"# {e['name']}: run {i + 1}: {r['error']}",
+                      file=sys.stderr)
+                e["failed"] += 1
+                # A payload that never ran once will not run: save the time.
+                e["given_up"] = not e["runs"]
+                continue
+            e["runs"].append(r)
+    results = {}
+    for e in emus:
+        name = e["name"]
+        if e["failed"] and e["runs"]:
+            name = f"{name} ({e['failed']} failed)"
+        results[name] = e["runs"] or None
+        print(f"# {name}: {e['command']}", file=sys.stderr)
 
     names = list(results)
     width = max(len(n) for n in names) + len(names[0]) + 3

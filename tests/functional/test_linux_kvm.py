@@ -16,42 +16,20 @@ emulated XZ decompression before the verdict. Prints TAP. Needs
 KEEL_BUILD_DIR and KEEL_SOURCE_DIR; builds the initramfs with
 tests/guest/mkinitrd.sh into KEEL_BUILD_DIR/tests/guest when needed."""
 
-import glob
-import lzma
 import os
 import re
-import select
 import signal
-import subprocess
 import sys
 import time
-import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from keeltest import BIN, Skip, kvm_unusable, main, tests_of  # noqa
+from keeltest import Skip, kvm_unusable, main, tests_of  # noqa
+from linuxguest import (APPEND, MACHINE, Guest, check_memtotal,  # noqa
+                        extract_vmlinux, initrd, memtotal, need_kernel,
+                        reference_memtotal)
 
-SRC = os.environ.get("KEEL_SOURCE_DIR", ".")
-GDIR = os.path.join(os.environ.get("KEEL_BUILD_DIR", "build"), "tests",
-                    "guest")
-QEMU = "/usr/bin/qemu-system-x86_64"
 PROBE_TIMEOUT = 150   # this host needs ~50 s to reach the failure
 BOOT_TIMEOUT = 90
-
-# shared/GUEST-NOTES.md's fast-boot command line.
-APPEND = ("console=ttyS0 quiet panic=-1 8250.nr_uarts=1 i8042.noaux "
-          "i8042.nomux i8042.nopnp i8042.dumbkbd tsc=reliable "
-          "no_timer_check cryptomgr.notests random.trust_cpu=on")
-MACHINE = ["-M", "pc", "-display", "none", "-monitor", "none",
-           "-serial", "stdio"]
-
-
-def vmlinuz():
-    """The newest /boot/vmlinuz-*, as mkinitrd.sh picks it (sort -V)."""
-    def version(path):
-        return [int(x) if x.isdigit() else x
-                for x in re.split(r"(\d+)", path)]
-    images = sorted(glob.glob("/boot/vmlinuz-*"), key=version)
-    return images[-1] if images else None
 
 
 def cpu_ticks(pid):
@@ -61,101 +39,7 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
-class Guest:
-    """A running Keel with the serial console on stdout."""
-
-    def __init__(self, args):
-        self.p = subprocess.Popen([BIN, *args], stdin=subprocess.DEVNULL,
-                                  stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE)
-        self.out = b""
-        self.err = b""
-
-    def pump(self, until, timeout):
-        """Read both pipes until until(self) holds, EOF or timeout;
-        returns until(self)."""
-        deadline = time.monotonic() + timeout
-        fds = {self.p.stdout.fileno(): "out", self.p.stderr.fileno(): "err"}
-        while not until(self) and fds:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            ready, _, _ = select.select(list(fds), [], [], left)
-            for fd in ready:
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    del fds[fd]
-                elif fds[fd] == "out":
-                    self.out += chunk
-                else:
-                    self.err += chunk
-        return until(self)
-
-    def text(self):
-        return self.out.decode(errors="replace")
-
-    def errtext(self):
-        return self.err.decode(errors="replace")
-
-    def wait(self, timeout):
-        self.pump(lambda g: False, timeout)
-        try:
-            return self.p.wait(timeout=1)
-        except subprocess.TimeoutExpired:
-            return None
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.send_signal(signal.SIGTERM)
-            try:
-                self.wait(30)
-            finally:
-                if self.p.poll() is None:
-                    self.p.kill()
-                    self.p.wait()
-
-
 # --- setup -------------------------------------------------------------------
-
-def initrd(kernel):
-    """mkinitrd.sh's image for this kernel (cached by its stamp)."""
-    env = dict(os.environ, KVER=os.path.basename(kernel)[len("vmlinuz-"):])
-    p = subprocess.run(["bash", os.path.join(SRC, "tests", "guest",
-                                             "mkinitrd.sh"), GDIR],
-                       capture_output=True, text=True, env=env, timeout=120)
-    if p.returncode != 0:
-        lines = p.stderr.strip().splitlines() or ["no output"]
-        raise Skip(f"mkinitrd.sh failed: {lines[-1]}")
-    return p.stdout.strip()
-
-
-def extract_vmlinux(kernel):
-    """The ELF inside the bzImage's payload, cached next to the initrd."""
-    out = os.path.join(GDIR, "vmlinux-" +
-                       os.path.basename(kernel)[len("vmlinuz-"):])
-    if os.path.exists(out) and \
-       os.path.getmtime(out) >= os.path.getmtime(kernel):
-        return out
-    with open(kernel, "rb") as f:
-        data = f.read()
-    elf = None
-    i = data.find(b"\xfd7zXZ\x00")
-    if i >= 0:
-        elf = lzma.LZMADecompressor(format=lzma.FORMAT_XZ).decompress(
-            data[i:])
-    else:
-        i = data.find(b"\x1f\x8b\x08\x00")
-        if i >= 0:
-            # The bzImage's trailer follows the stream: zlib ignores it.
-            elf = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(
-                data[i:])
-    if not elf or not elf.startswith(b"\x7fELF"):
-        return kernel   # unknown packing: probe with the bzImage itself
-    with open(out + ".tmp", "wb") as f:
-        f.write(elf)
-    os.replace(out + ".tmp", out)
-    return out
-
 
 class Setup:
     kernel = None
@@ -170,11 +54,7 @@ def setup():
     why = kvm_unusable()
     if why:
         raise Skip(why)
-    S.kernel = vmlinuz()
-    if not S.kernel:
-        raise Skip("no /boot/vmlinuz-* on this host")
-    if not os.access(S.kernel, os.R_OK):
-        raise Skip(f"{S.kernel} is not readable")
+    S.kernel = need_kernel()
     S.initrd = initrd(S.kernel)
 
 
@@ -275,7 +155,7 @@ def run_to_exit(case, extra, m="512M"):
 def ncpus(n):
     status, g = run_to_exit("ncpus", ["-smp", str(n)])
     assert "KEEL-INIT-READY" in g.text(), g.text()[-2000:]
-    assert f"ncpus: {n}\n" in g.text().replace("\r", ""), g.text()[-2000:]
+    assert f"ncpus: {n}\n" in g.text(), g.text()[-2000:]
     assert status == 0, f"exit status {status}: {g.errtext()!r}"
 
 
@@ -287,35 +167,12 @@ def test_ready_smp4():
     ncpus(4)
 
 
-def memtotal(text):
-    m = re.search(r"MemTotal:\s+(\d+) kB", text)
-    assert m, text[-2000:]
-    return int(m.group(1))
-
-
-def reference_memtotal(m):
-    """MemTotal of the same boot under QEMU's TCG, or None without QEMU."""
-    if not os.access(QEMU, os.X_OK):
-        return None
-    p = subprocess.run([QEMU, "-accel", "tcg", *MACHINE, "-m", m,
-                        "-no-reboot", "-kernel", S.kernel, "-initrd",
-                        S.initrd, "-append", f"{APPEND} keel.test=meminfo"],
-                       stdin=subprocess.DEVNULL, capture_output=True,
-                       timeout=BOOT_TIMEOUT)
-    return memtotal(p.stdout.decode(errors="replace"))
-
-
 def meminfo(m, ram_kib):
     status, g = run_to_exit("meminfo", [], m)
     assert status == 0, f"exit status {status}: {g.errtext()!r}"
     got = memtotal(g.text())
-    want = reference_memtotal(m)
-    if want is None:
-        if ram_kib < (1 << 21):
-            raise Skip(f"no {QEMU} to compare MemTotal with")
-        want = ram_kib   # the kernel's own share is small next to 2G+
-    assert abs(got - want) <= want * 0.05, \
-        f"MemTotal {got} kB with -m {m}, wanted {want} kB +-5%"
+    want = reference_memtotal(S.kernel, S.initrd, m, BOOT_TIMEOUT)
+    check_memtotal(got, want, m, ram_kib)
 
 
 def test_meminfo_128m():

@@ -51,6 +51,11 @@ for name in $wanted; do
     done
 done
 
+# Tests running in parallel build into the same OUTDIR: one at a time;
+# whoever waited then finds the stamp current and reuses the image.
+exec 9>"$outdir/initrd.lock"
+flock 9
+
 # Everything the image depends on goes into the stamp.
 stamp=$( {
     sha256sum "$0" "$busybox"
@@ -95,7 +100,7 @@ done
 # Reproducible archive: fixed owner and times, sorted names, gzip -n.
 find "$root" -exec touch -h -d @0 {} +
 (cd "$root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible) |
-    gzip -n -9 >"$out.tmp"
-mv "$out.tmp" "$out"
+    gzip -n -9 >"$out.tmp.$$"
+mv "$out.tmp.$$" "$out"
 echo "$stamp" >"$outdir/initrd.stamp"
 echo "$out"

@@ -176,9 +176,10 @@ static void test_pointers(void)
 
     fadt = find(&t, "FACP");
     f = at(&t, fadt, 244);
-    g_assert_cmpuint(rd32(f + 36), ==, rd64(f + 132));     /* FACS */
+    /* one FACS pointer (the 32-bit one), or Linux installs it twice */
+    g_assert_cmpuint(rd64(f + 132), ==, 0);
     g_assert_cmpuint(rd32(f + 40), ==, rd64(f + 140));     /* DSDT */
-    g_assert_cmpmem(at(&t, rd64(f + 132), 4), 4, "FACS", 4);
+    g_assert_cmpmem(at(&t, rd32(f + 36), 4), 4, "FACS", 4);
     check_table(&t, rd64(f + 140), "DSDT");
     tables_free(&t);
 }

@@ -13,6 +13,8 @@
 
 /* ---- The boot plan shared by every loader ---- */
 
+typedef struct X86LinuxKernel X86LinuxKernel;
+
 typedef enum X86BootCpuMode {
     X86_BOOT_REAL16,    /* real mode: CS:IP and the segments below */
     X86_BOOT_PROT32,    /* flat 32-bit protected mode, paging off */
@@ -51,6 +53,9 @@ typedef struct X86BootBlob {
     size_t size;
     uint64_t zero_size;
     bool owned;
+    /* data lies at vmlinux_offset in the plan's unpacked vmlinux */
+    bool in_vmlinux;
+    size_t vmlinux_offset;
 } X86BootBlob;
 
 #define X86_BOOT_MAX_BLOBS 64
@@ -64,6 +69,16 @@ typedef struct X86BootPlan {
     /* The command line is longer than the kernel reads; it will cut it. */
     bool cmdline_truncated;
     X86BootCpuState cpu;
+    /*
+     * A bzImage unpacked on the host: the vmlinux the in_vmlinux blobs
+     * point into, owned by the plan once x86_boot_plan_adopt_vmlinux()
+     * gave it over (NULL after x86_boot_plan_drop_vmlinux()), and the
+     * compressed payload (in the caller's kernel file) to unpack it again.
+     */
+    uint8_t *vmlinux;
+    size_t vmlinux_size;
+    const uint8_t *packed;
+    size_t packed_size;
 } X86BootPlan;
 
 void x86_boot_plan_init(X86BootPlan *plan);
@@ -71,6 +86,24 @@ void x86_boot_plan_init(X86BootPlan *plan);
 void x86_boot_plan_clear(X86BootPlan *plan);
 /* The blob whose what is name, or NULL (for tests and debugging). */
 const X86BootBlob *x86_boot_plan_find(const X86BootPlan *plan, const char *name);
+
+/*
+ * x86_boot_plan_adopt_vmlinux: - the plan takes k->vmlinux (set to NULL
+ * in k), which its blobs point into, and remembers k's packed payload.
+ */
+void x86_boot_plan_adopt_vmlinux(X86BootPlan *plan, X86LinuxKernel *k);
+/*
+ * x86_boot_plan_drop_vmlinux: - free the unpacked vmlinux once guest RAM
+ * holds it (it is the plan's largest buffer); the blobs in it are then
+ * unusable until x86_boot_plan_reload_vmlinux().
+ */
+void x86_boot_plan_drop_vmlinux(X86BootPlan *plan);
+/*
+ * x86_boot_plan_reload_vmlinux: - unpack the payload again if it was
+ * dropped (true at once if it was not); fails only if it no longer
+ * unpacks to the same size.
+ */
+bool x86_boot_plan_reload_vmlinux(X86BootPlan *plan, Error **errp);
 
 /*
  * Fixed low-memory addresses the plans use. All lie in conventional RAM
@@ -138,7 +171,7 @@ bool x86_elf_entry_paddr(const X86ElfSegment *segs, unsigned n,
 bool x86_elf_add_segment(X86ElfSegment *segs, unsigned *n,
                          const X86ElfSegment *seg, Error **errp);
 
-typedef struct X86LinuxKernel {
+struct X86LinuxKernel {
     X86LinuxKind kind;
     const uint8_t *file;        /* the caller's buffer, not copied */
     size_t file_size;
@@ -159,6 +192,21 @@ typedef struct X86LinuxKernel {
     uint32_t code32_start;
     size_t payload_offset;      /* protected-mode kernel in the file */
     size_t payload_size;
+    /*
+     * The compressed vmlinux inside the protected-mode kernel (boot
+     * protocol 2.08+: payload_offset/payload_length of the header), as an
+     * offset into the file; packed_size is 0 when the header has none or
+     * it does not lie inside the protected-mode kernel.
+     */
+    size_t packed_offset;
+    size_t packed_size;
+    /*
+     * Set by x86_linux_unpack(): the ELF vmlinux decompressed on the host,
+     * owned here (x86_linux_kernel_clear() frees it). The ELF fields
+     * below then describe it, and x86_linux_setup() boots it directly.
+     */
+    uint8_t *vmlinux;
+    size_t vmlinux_size;
 
     /* ELF */
     X86ElfSegment segments[X86_ELF_MAX_SEGMENTS];
@@ -166,7 +214,7 @@ typedef struct X86LinuxKernel {
     uint64_t elf_entry;         /* physical */
     bool has_pvh_entry;
     uint32_t pvh_entry;         /* XEN_ELFNOTE_PHYS32_ENTRY */
-} X86LinuxKernel;
+};
 
 /* boot_params ("zero page") offsets, Documentation/arch/x86/boot.rst. */
 #define BP_ACPI_RSDP        0x070
@@ -190,17 +238,77 @@ typedef struct X86LinuxKernel {
 bool x86_linux_parse(const uint8_t *file, size_t size, X86LinuxKernel *out,
                      Error **errp);
 
+/*
+ * x86_linux_parse_elf: - parse an ELF vmlinux at elf into the ELF fields
+ * of k (segments, entry, PVH note), leaving the rest of k alone.
+ */
+bool x86_linux_parse_elf(const uint8_t *elf, size_t size, X86LinuxKernel *k,
+                         Error **errp);
+
 /**
  * x86_linux_setup: - plan the boot of a parsed kernel with cmdline and an
  * initrd of initrd_size bytes (0: none). bzImage: 64-bit entry when the
  * kernel offers it (boot protocol 2.12+ with XLF_KERNEL_64), else the
- * 16-bit setup code. ELF with a PVH note: 32-bit PVH entry with an
- * hvm_start_info; ELF without: 64-bit entry with a synthesized zero page.
+ * 16-bit setup code; a bzImage unpacked by x86_linux_unpack() is entered
+ * at its vmlinux's 64-bit entry with the zero page the bzImage would get
+ * (unless force_16bit_entry), and the plan points into k->vmlinux (see
+ * x86_boot_plan_adopt_vmlinux()). ELF with a PVH note: 32-bit PVH entry
+ * with an hvm_start_info; ELF without: 64-bit entry with a synthesized
+ * zero page.
  * Fills plan (x86_boot_plan_clear() it afterwards, also on failure).
  */
 bool x86_linux_setup(const X86LinuxKernel *k, const X86BootLayout *layout,
                      const char *cmdline, size_t initrd_size, X86BootPlan *plan,
                      Error **errp);
+
+/* ---- Host-side unpacking of a bzImage payload (x86-linux-unpack.c) ---- */
+
+typedef enum X86LinuxPacking {
+    X86_PACK_UNKNOWN,
+    X86_PACK_NONE,      /* an ELF as it is */
+    X86_PACK_GZIP,
+    X86_PACK_XZ,
+    X86_PACK_BZIP2,
+    X86_PACK_LZMA,
+    X86_PACK_LZO,
+    X86_PACK_LZ4,
+    X86_PACK_ZSTD,
+} X86LinuxPacking;
+
+/* Largest vmlinux the host unpacks (far above any real kernel). */
+#define X86_LINUX_UNPACK_MAX    (512 * MiB)
+
+/* x86_linux_packing: - the compression of a payload, from its magic bytes. */
+X86LinuxPacking x86_linux_packing(const uint8_t *data, size_t size);
+/* x86_linux_packing_name: - "xz", "gzip"... for messages. */
+const char *x86_linux_packing_name(X86LinuxPacking p);
+/* x86_linux_can_unpack: - whether this build decompresses p on the host. */
+bool x86_linux_can_unpack(X86LinuxPacking p);
+
+/**
+ * x86_linux_unpack_payload: - decompress data (a bzImage payload: the
+ * compressed stream followed by its decompressed size as 4 bytes little
+ * endian, as the kernel's build appends it) into a new buffer of exactly
+ * that size, at most X86_LINUX_UNPACK_MAX. Returns NULL with errp set when
+ * the packing is not one this build undoes, the size is out of bounds or
+ * the stream is damaged or of another size than announced.
+ */
+uint8_t *x86_linux_unpack_payload(const uint8_t *data, size_t size,
+                                  size_t *out_size, Error **errp);
+
+/**
+ * x86_linux_unpack: - for a parsed bzImage whose payload is XZ or gzip
+ * (as this build allows), decompress it on the host, check that it is an
+ * ELF vmlinux and fill k->vmlinux and the ELF fields of k, so that
+ * x86_linux_setup() enters the kernel proper and the guest skips its
+ * decompressor. Returns true if it did. Returns false, with errp set only
+ * when unpacking was tried and failed (a damaged payload), otherwise
+ * without: the kernel then boots as it is, decompressing itself.
+ */
+bool x86_linux_unpack(X86LinuxKernel *k, Error **errp);
+
+/* x86_linux_kernel_clear: - free what k owns (the unpacked vmlinux). */
+void x86_linux_kernel_clear(X86LinuxKernel *k);
 
 /*
  * Helpers the multiboot loader shares: little-endian stores, the flat GDT
