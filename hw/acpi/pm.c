@@ -15,7 +15,14 @@
 #define PM_REG16_END            0x08
 #define PM_STS_MASK \
     (ACPI_PM1_STS_TMR | ACPI_PM1_STS_PWRBTN | ACPI_PM1_STS_WAK)
-#define PM_EN_MASK              (ACPI_PM1_EN_TMR | ACPI_PM1_EN_PWRBTN)
+/*
+ * Every enable bit ACPI defines for PM1 reads back, as on PIIX4 and in
+ * QEMU: ACPICA checks that GBL_EN and RTC_EN stick ("Could not enable
+ * GlobalLock event" otherwise) even where no event ever sets the status.
+ */
+#define PM_EN_MASK \
+    (ACPI_PM1_EN_TMR | ACPI_PM1_EN_GBL | ACPI_PM1_EN_PWRBTN | ACPI_PM1_EN_SLPBTN | \
+     ACPI_PM1_EN_RTC)
 #define PM_CNT_BM_RLD           (1 << 1)
 #define PM_CNT_GBL_RLS          (1 << 2)
 #define PM_CNT_SLP_TYP_MASK     (7 << ACPI_PM1_CNT_SLP_TYP_SHIFT)

@@ -282,9 +282,10 @@ static void test_sub_registers(void)
     outb(EN, ACPI_PM1_EN_TMR);      /* the high byte is kept */
     g_assert_cmphex(inw(EN), ==, ACPI_PM1_EN_PWRBTN | ACPI_PM1_EN_TMR);
     outb(EN, 0);
-    /* Reserved enable bits read 0. */
+    /* The enable bits ACPI defines read back (Linux checks GBL_EN, RTC_EN); reserved ones read 0. */
     outw(EN, 0xffff);
-    g_assert_cmphex(inw(EN), ==, ACPI_PM1_EN_PWRBTN | ACPI_PM1_EN_TMR);
+    g_assert_cmphex(inw(EN), ==, ACPI_PM1_EN_PWRBTN | ACPI_PM1_EN_TMR | ACPI_PM1_EN_GBL |
+                    ACPI_PM1_EN_SLPBTN | ACPI_PM1_EN_RTC);
     outw(EN, ACPI_PM1_EN_PWRBTN);
 
     qemu_system_powerdown_request();
@@ -389,8 +390,8 @@ static void test_hostile(void)
         }
         g_assert_cmphex(s->cnt & ACPI_PM1_CNT_SCI_EN, ==, ACPI_PM1_CNT_SCI_EN);
         g_assert_cmphex(s->cnt & ACPI_PM1_CNT_SLP_EN, ==, 0);
-        g_assert_cmphex(s->en & ~(ACPI_PM1_EN_TMR | ACPI_PM1_EN_PWRBTN), ==,
-                        0);
+        g_assert_cmphex(s->en & ~(ACPI_PM1_EN_TMR | ACPI_PM1_EN_GBL | ACPI_PM1_EN_PWRBTN |
+                                  ACPI_PM1_EN_SLPBTN | ACPI_PM1_EN_RTC), ==, 0);
         g_assert_cmpint(sci_level, ==, (s->sts & s->en) != 0);
     }
     take_shutdowns();

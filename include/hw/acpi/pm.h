@@ -24,7 +24,10 @@
 #define ACPI_PM1_STS_PWRBTN     (1 << 8)
 #define ACPI_PM1_STS_WAK        (1 << 15)
 #define ACPI_PM1_EN_TMR         (1 << 0)
+#define ACPI_PM1_EN_GBL         (1 << 5)
 #define ACPI_PM1_EN_PWRBTN      (1 << 8)
+#define ACPI_PM1_EN_SLPBTN      (1 << 9)
+#define ACPI_PM1_EN_RTC         (1 << 10)
 #define ACPI_PM_TMR_FREQ        3579545
 #define ACPI_PM_TMR_MASK        0xffffff
 
