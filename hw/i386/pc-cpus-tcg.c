@@ -270,6 +270,22 @@ static void G_GNUC_NORETURN pc_tcg_fatal(Error *err)
     exit(1);
 }
 
+/*
+ * MTRRdefType = E | WB on every vCPU, as direct-boot VMMs (Firecracker,
+ * Cloud Hypervisor) leave it in place of firmware: with the power-on 0
+ * Linux reports "MTRRs disabled" and skips PAT set-up, where under QEMU
+ * SeaBIOS enabled them. Fixed and variable ranges stay off: all RAM WB,
+ * and Linux maps MMIO uncached through PAT.
+ */
+#define PC_TCG_BOOT_MTRR_DEFTYPE    0x806
+
+static void pc_tcg_firmware_msrs(void)
+{
+    for (unsigned i = 0; i < pc_tcg.count; i++) {
+        pc_tcg.cpu[i]->env.mtrr_deftype = PC_TCG_BOOT_MTRR_DEFTYPE;
+    }
+}
+
 /* Every vCPU to power-on, TLBs flushed; the BSP to the boot plan's entry. */
 static bool pc_tcg_reset_state(Error **errp)
 {
@@ -285,6 +301,7 @@ static bool pc_tcg_reset_state(Error **errp)
     if (!pc_boot_apply_plan(pcms, errp)) {
         return false;
     }
+    pc_tcg_firmware_msrs();
     pc_tcg_put_boot_state(&pc_tcg.cpu[0]->env, &pcms->plan.cpu);
     return true;
 }
@@ -353,6 +370,7 @@ void pc_cpus_tcg_init(PCMachineState *pcms)
         if (!pc_boot_apply_plan(pcms, &err)) {
             pc_tcg_fatal(err);
         }
+        pc_tcg_firmware_msrs();
         pc_tcg_put_boot_state(&pc_tcg.cpu[0]->env, &pcms->plan.cpu);
     } else {
         warn_report("no -kernel given and Keel has no firmware yet: "

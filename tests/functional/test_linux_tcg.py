@@ -117,6 +117,10 @@ def ncpus(n):
     status, g = run_to_exit("ncpus", ["-smp", str(n)])
     assert "KEEL-INIT-READY" in g.text(), g.text()[-2000:]
     assert f"ncpus: {n}\n" in g.text(), g.text()[-2000:]
+    # Direct boot leaves the MTRRs on (default WB) on every vCPU, as
+    # firmware would: PAT gets set up and no AP differs from the BSP.
+    assert "pat: 1\n" in g.text(), g.text()[-2000:]
+    assert "mtrr-inconsistent: 0\n" in g.text(), g.text()[-2000:]
     assert status == 0, f"exit status {status}: {g.errtext()!r}"
 
 

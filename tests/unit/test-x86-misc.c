@@ -158,6 +158,35 @@ static void test_reset_state(void)
     machine_free(m);
 }
 
+/* INIT resets the registers but keeps PAT and the MTRRs (SDM vol. 3 table 10-1). */
+static void test_init_keeps_mtrrs(void)
+{
+    Machine *m = machine_new();
+    X86TCGCPU *ap = x86_tcg_cpu_new(1, 1, false, NULL, &m->as, NULL, &error_abort);
+
+    ap->env.pat = 0x0007040600070406ULL;
+    ap->env.mtrr_deftype = 0x806;
+    ap->env.mtrr_fixed[0] = 0x0606060606060606ULL;
+    ap->env.mtrr_var[1].base = 0x80000000;
+    ap->env.mtrr_var[1].mask = 0xff80000800ULL;
+    ap->env.regs[R_EAX] = 0x1234;
+    ap->env.eip = 0x5678;
+    __atomic_fetch_or(&ap->parent.interrupt_request, CPU_INTERRUPT_INIT, __ATOMIC_SEQ_CST);
+    g_assert_true(x86_tcg_ops.cpu_exec_interrupt(&ap->parent, CPU_INTERRUPT_INIT));
+
+    g_assert_cmphex(ap->env.regs[R_EAX], ==, 0);
+    g_assert_cmphex(ap->env.eip, ==, 0xfff0);
+    g_assert_true(ap->parent.halted);
+    g_assert_cmphex(ap->env.pat, ==, 0x0007040600070406ULL);
+    g_assert_cmphex(ap->env.mtrr_deftype, ==, 0x806);
+    g_assert_cmphex(ap->env.mtrr_fixed[0], ==, 0x0606060606060606ULL);
+    g_assert_cmphex(ap->env.mtrr_var[1].base, ==, 0x80000000);
+    g_assert_cmphex(ap->env.mtrr_var[1].mask, ==, 0xff80000800ULL);
+
+    x86_tcg_cpu_free(ap);
+    machine_free(m);
+}
+
 static void test_tb_key_modes(void)
 {
     Machine *m = machine_new();
@@ -393,6 +422,7 @@ int main(int argc, char **argv)
     g_test_add_func("/x86-misc/cpuid/unsupported-filtered", test_cpuid_unsupported_filtered);
     g_test_add_func("/x86-misc/cpuid/max", test_cpuid_max);
     g_test_add_func("/x86-misc/reset-state", test_reset_state);
+    g_test_add_func("/x86-misc/init-keeps-mtrrs", test_init_keeps_mtrrs);
     g_test_add_func("/x86-misc/tb-key-modes", test_tb_key_modes);
     g_test_add_func("/x86-misc/restore-state", test_restore_state);
     g_test_add_func("/x86-misc/run-32", test_run_32);

@@ -380,8 +380,19 @@ static void deliver_init(CPUState *cs)
     uint32_t sipi = __atomic_load_n(&cs->interrupt_request, __ATOMIC_SEQ_CST) &
                     CPU_INTERRUPT_SIPI;
     uint32_t sipi_vector = cpu->env.sipi_vector;
+    /* PAT and the MTRRs are invariant across INIT (SDM vol. 3 table 10-1). */
+    uint64_t pat = cpu->env.pat;
+    uint64_t mtrr_deftype = cpu->env.mtrr_deftype;
+    uint64_t mtrr_fixed[MSR_MTRR_FIXED_COUNT];
+    X86MTRRVar mtrr_var[MSR_MTRR_VAR_COUNT];
 
+    memcpy(mtrr_fixed, cpu->env.mtrr_fixed, sizeof(mtrr_fixed));
+    memcpy(mtrr_var, cpu->env.mtrr_var, sizeof(mtrr_var));
     x86_tcg_cpu_reset(cpu);
+    cpu->env.pat = pat;
+    cpu->env.mtrr_deftype = mtrr_deftype;
+    memcpy(cpu->env.mtrr_fixed, mtrr_fixed, sizeof(mtrr_fixed));
+    memcpy(cpu->env.mtrr_var, mtrr_var, sizeof(mtrr_var));
     if (sipi) {
         cpu->env.sipi_vector = sipi_vector;
         cpu_interrupt(cs, CPU_INTERRUPT_SIPI);
