@@ -144,7 +144,7 @@ KVM_RUNS = {
     "smpcount": 30,
     "smpcount4": 30,
     "irq": "KVM's in-kernel IOAPIC reports version 0x11 (QEMU's TCG model "
-           "0x20), and Keel's KVM pc board has no HPET yet",
+           "0x20); test_kvm_irqchip runs it with kernel-irqchip=off",
     "random": "PVM runs CPL 3 natively with the host's CR0 (EM ignored: x87 "
               "executes) and INT n raises #UD, so outcomes differ",
 }
