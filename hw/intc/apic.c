@@ -636,19 +636,51 @@ static void apic_write_lvt(APICState *s, unsigned n, uint32_t val)
     }
 }
 
+/*
+ * The registers whose writes mean the same in xAPIC and x2APIC mode;
+ * false for the others, which each mode decodes itself.
+ */
+static bool apic_write_shared(APICState *s, unsigned idx, uint32_t val)
+{
+    switch (idx) {
+    case 0x08:
+        apic_set_tpr(s, val & 0xff);
+        return true;
+    case 0x0b:
+        apic_eoi(s);
+        return true;
+    case 0x0f:
+        apic_write_svr(s, val);
+        return true;
+    case 0x28:
+        /* A write latches the errors seen since the last one. */
+        s->esr = s->esr_pending;
+        s->esr_pending = 0;
+        return true;
+    case 0x32 ... 0x37:
+        apic_write_lvt(s, idx - 0x32, val);
+        return true;
+    case 0x38:
+        apic_timer_write_initial(s, val);
+        return true;
+    case 0x3e:
+        apic_timer_write_divide(s, val);
+        return true;
+    default:
+        return false;
+    }
+}
+
 void apic_reg_write(APICState *s, hwaddr offset, uint32_t val)
 {
     unsigned idx = (offset >> 4) & 0xff;
 
+    if (apic_write_shared(s, idx, val)) {
+        return;
+    }
     switch (idx) {
     case 0x02:
         s->id = val >> 24;
-        break;
-    case 0x08:
-        apic_set_tpr(s, val & 0xff);
-        break;
-    case 0x0b:
-        apic_eoi(s);
         break;
     case 0x0d:
         s->ldr = val & 0xff000000;
@@ -656,29 +688,12 @@ void apic_reg_write(APICState *s, hwaddr offset, uint32_t val)
     case 0x0e:
         s->dfr = val | 0x0fffffff;
         break;
-    case 0x0f:
-        apic_write_svr(s, val);
-        break;
-    case 0x28:
-        /* A write latches the errors seen since the last one. */
-        s->esr = s->esr_pending;
-        s->esr_pending = 0;
-        break;
     case 0x30:
         s->icr_lo = val & 0x000ccfff;
         apic_send_ipi(s);
         break;
     case 0x31:
         s->icr_hi = val & 0xff000000;
-        break;
-    case 0x32 ... 0x37:
-        apic_write_lvt(s, idx - 0x32, val);
-        break;
-    case 0x38:
-        apic_timer_write_initial(s, val);
-        break;
-    case 0x3e:
-        apic_timer_write_divide(s, val);
         break;
     case 0x03: case 0x09: case 0x0a: case 0x10 ... 0x27: case 0x39:
         break;                  /* read-only */
@@ -696,33 +711,14 @@ void apic_reg_write(APICState *s, hwaddr offset, uint32_t val)
  */
 void apic_x2apic_reg_write(APICState *s, unsigned idx, uint64_t val)
 {
+    if (apic_write_shared(s, idx, val)) {
+        return;
+    }
     switch (idx) {
-    case 0x08:
-        apic_set_tpr(s, val & 0xff);
-        break;
-    case 0x0b:
-        apic_eoi(s);
-        break;
-    case 0x0f:
-        apic_write_svr(s, val);
-        break;
-    case 0x28:
-        s->esr = s->esr_pending;
-        s->esr_pending = 0;
-        break;
     case 0x30:
         s->icr_lo = val & 0x000ccfff & ~(1u << 12);
         s->icr_hi = val >> 32;
         apic_send_ipi(s);
-        break;
-    case 0x32 ... 0x37:
-        apic_write_lvt(s, idx - 0x32, val);
-        break;
-    case 0x38:
-        apic_timer_write_initial(s, val);
-        break;
-    case 0x3e:
-        apic_timer_write_divide(s, val);
         break;
     case 0x3f:
         apic_bus_deliver(s, 1, 0, true, false, APIC_DM_FIXED, val & 0xff, false);
