@@ -115,13 +115,12 @@ DEF_HELPER_2(clflush, void, env, tl)
 
 /* ---- SSE (sse_helper.c): one MMX/SSE insn on the host, see sse-stub.h ---- */
 DEF_HELPER_5(sse_exec, i64, env, i64, i32, i64, i64)  /* stub, info, memory lo, hi */
-DEF_HELPER_2(sse_check_align16, void, env, tl)        /* #GP(0) unless 16-byte aligned */
 DEF_HELPER_1(sse_emms, void, env)
 DEF_HELPER_1(sse_mmx_enter, void, env)                /* TOP = 0, all tags valid */
 DEF_HELPER_3(sse_maskmov, void, env, tl, i32)        /* [a0], info: data, mask, mmx */
 /* sse_fast.c: XMM/GPR-only insns on a lean stub (sse_fast.h); returns a GPR result */
 DEF_HELPER_FLAGS_5(sse_fast, TCG_CALL_NO_WG, i64, env, i64, i32, i64, i64)
-/* sse_fast.c: sse_check_align16 without the reload of the globals after it */
+/* sse_fast.c: #GP(0) unless 16-byte aligned (no reload of the globals after it) */
 DEF_HELPER_FLAGS_2(sse_align16, TCG_CALL_NO_WG, void, env, tl)
 /* sse_fp.c: sse_fast for the common FP insns, without MXCSR when it can */
 DEF_HELPER_FLAGS_5(sse_fp, TCG_CALL_NO_WG, i64, env, i64, i32, i64, i64)

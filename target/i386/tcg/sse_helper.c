@@ -283,17 +283,6 @@ uint64_t helper_sse_exec(CPUX86State *env, uint64_t stub, uint32_t info,
     }
 }
 
-/*
- * No longer emitted (helper_sse_align16 in sse_fast.c, TCG_CALL_NO_WG,
- * replaced it); kept because helper.h, append-only, still declares it.
- */
-void helper_sse_check_align16(CPUX86State *env, uint64_t addr)
-{
-    if (addr & 15) {
-        raise_exception_err_ra(env, EXCP0D_GPF, 0, GETPC());
-    }
-}
-
 void helper_sse_emms(CPUX86State *env)
 {
     memset(env->fptags, 1, sizeof(env->fptags));
