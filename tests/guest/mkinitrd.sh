@@ -78,6 +78,14 @@ done
 install -m 0755 "$here/initrd/init" "$root/init"
 cp "$here"/initrd/cases/*.sh "$root/cases/"
 
+# The insn-fuzz case's program: static, and without the stack protector
+# (its worker runs on after random code may have moved FS, the canary's base).
+if ! ${CC:-cc} -static -O2 -fno-stack-protector -o "$root/bin/insn-fuzz" \
+        "$here/initrd/insn-fuzz.c" 2>"$root/cc.log"; then
+    echo "mkinitrd: warning: insn-fuzz not built (no static libc?): $(head -n 1 "$root/cc.log")" >&2
+fi
+rm -f "$root/cc.log"
+
 # The sha256 case checks its hash against this one, made by the same
 # busybox on the host (awk's srand/rand are part of the static binary).
 "$busybox" awk 'BEGIN { srand(42); for (i = 0; i < 65536; i++)
