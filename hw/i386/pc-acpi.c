@@ -54,12 +54,12 @@ static void pc_acpi_config(PCMachineState *pcms, AcpiBuildConfig *cfg,
     cfg->apic_ids = *apic_ids;
     cfg->n_serial = pc_acpi_serial_count();
     /*
-     * No PCI host bridge yet, and an HPET only where the board made one
-     * (not with -machine hpet=off): tables that promised
-     * missing hardware would send the OS after it.
+     * The PCI host bridge (hw/pci-host/i440fx.c), and an HPET only where
+     * the board made one (not with -machine hpet=off): tables that
+     * promised missing hardware would send the OS after it.
      */
     cfg->hpet = pcms->hpet;
-    cfg->pci = false;
+    cfg->pci = true;
     /* QEMU's PCI hole starts at the top of RAM below 4 GiB. */
     cfg->pci_hole_start = MAX(pcms->below_4g_mem_size, PC_HIGH_RAM_START);
 }

@@ -4,7 +4,8 @@
  * port 0x92, RTC/CMOS, port 0x80, PIIX reset control at 0xcf9) wired to
  * the ISA IRQs, fw_cfg, and the order of machine init. Direct kernel boot
  * is in pc-boot.c, the vCPUs and interrupt controllers in pc-cpus.c.
- * Not here yet: firmware, PCI, TCG.
+ * The PCI host bridge and bus 0 are in hw/pci-host/i440fx.c.
+ * Not here yet: firmware.
  */
 #include "qemu/osdep.h"
 #include "config-host.h"
@@ -17,6 +18,7 @@
 #include "hw/input/i8042.h"
 #include "hw/misc/ioport80.h"
 #include "hw/nvram/fw_cfg.h"
+#include "hw/pci-host/i440fx.h"
 #include "hw/qdev-properties.h"
 #include "hw/rtc/mc146818rtc.h"
 #include "system/hostmem.h"
@@ -281,6 +283,7 @@ static void pc_isa_init(PCMachineState *pcms)
 {
     MachineState *ms = MACHINE(pcms);
     static MemoryRegion ioport80;
+    static I440FXState i440fx;
     uint8_t cmos[RTC_CMOS_SIZE] = { 0 };
     static const int cmos_mem_bytes[] = {
         0x15, 0x16, 0x17, 0x18, 0x30, 0x31, 0x34, 0x35, 0x5b, 0x5c, 0x5d,
@@ -324,8 +327,8 @@ static void pc_isa_init(PCMachineState *pcms)
     pc_ferr_new(pcms->gsi ? pcms->gsi[13] : NULL, get_system_io());  /* FERR#: IRQ13 */
     memory_region_init_io(&pcms->reset_control, OBJECT(ms), &pc_rcr_ops, pcms,
                           "reset-control", 1);
-    memory_region_add_subregion(get_system_io(), PC_RESET_CONTROL_PORT,
-                                &pcms->reset_control);
+    /* 0xcf9 sits inside the bridge's 0xcf8 register, which passes it on. */
+    i440fx_init(&i440fx, OBJECT(ms), get_system_io(), &pcms->reset_control);
     pc_fw_cfg_init(pcms);
 }
 
