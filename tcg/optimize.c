@@ -3,9 +3,10 @@
  * copy propagation (a temp known to equal another, or a constant, is
  * replaced in uses by the best copy), constant folding of every op whose
  * inputs are constants, algebraic identities (x + 0, x & x, ...), folding
- * of setcond/movcond/brcond with known outcomes, and removal of code made
- * unreachable by an unconditional branch. Folding follows each op's exact
- * semantics on both widths (tcg-opc.h); nothing is folded where an op's
+ * of setcond/movcond/brcond with known outcomes, removal of code made
+ * unreachable by an unconditional branch, and extensions/masks of values
+ * whose high bits are known zero turned into movs. Folding follows each
+ * op's exact semantics on both widths (tcg-opc.h); nothing is folded where an op's
  * result is undefined (division by zero or INT_MIN / -1).
  */
 #include "qemu/osdep.h"
@@ -23,6 +24,13 @@ typedef struct TempOptInfo {
     TCGTemp *next_copy, *prev_copy;
     /* The constant of the class (every member has it), or NULL. */
     TCGTemp *const_temp;
+    /*
+     * Bits that may be non-zero (i32 temps: only the low 32 bits mean
+     * anything). Lets a zero-extension or mask of a value already narrow
+     * enough become a mov: the x86 front end extends defensively
+     * (MOVZX after an 8-bit load, 32-bit results extended twice).
+     */
+    uint64_t z_mask;
 } TempOptInfo;
 
 typedef struct OptContext {
@@ -43,6 +51,7 @@ static void opt_init_temps(OptContext *ctx)
         TCGTemp *ts = &s->temps[i];
         ctx->info[i].next_copy = ctx->info[i].prev_copy = ts;
         ctx->info[i].const_temp = ts->kind == TEMP_CONST ? ts : NULL;
+        ctx->info[i].z_mask = ts->kind == TEMP_CONST ? (uint64_t)ts->val : ~0ull;
     }
     ctx->nb_init = s->nb_temps;
 }
@@ -61,6 +70,7 @@ static void opt_reset_temp(OptContext *ctx, TCGTemp *ts)
     ts_info(ctx, ti->prev_copy)->next_copy = ti->next_copy;
     ti->next_copy = ti->prev_copy = ts;
     ti->const_temp = ts->kind == TEMP_CONST ? ts : NULL;
+    ti->z_mask = ts->kind == TEMP_CONST ? (uint64_t)ts->val : ~0ull;
 }
 
 static void opt_reset_all(OptContext *ctx)
@@ -180,6 +190,7 @@ static void opt_mov(OptContext *ctx, TCGOp *op, TCGTemp *dst, TCGTemp *src)
     ts_info(ctx, si->next_copy)->prev_copy = dst;
     si->next_copy = dst;
     di->const_temp = si->const_temp;
+    di->z_mask = si->z_mask;
 }
 
 static void opt_movi(OptContext *ctx, TCGOp *op, TCGTemp *dst, uint64_t val)
@@ -883,6 +894,82 @@ static void opt_count_label_refs(TCGContext *s)
     }
 }
 
+/* ---- known-zero bits ---- */
+
+static uint64_t opt_zmask(OptContext *ctx, TCGArg a)
+{
+    return ts_info(ctx, arg_temp(a))->z_mask;
+}
+
+/* The bits op's single output may have set, from what its inputs may have. */
+static uint64_t opt_out_zmask(OptContext *ctx, const TCGOp *op)
+{
+    const TCGArg *args = op->args;
+
+    switch (op->opc) {
+    CASE_32_64(ext8u):
+        return opt_zmask(ctx, args[1]) & 0xff;
+    CASE_32_64(ext16u):
+        return opt_zmask(ctx, args[1]) & 0xffff;
+    case INDEX_op_ext32u_i64:
+    case INDEX_op_extu_i32_i64:
+        return opt_zmask(ctx, args[1]) & 0xffffffffu;
+    CASE_32_64(and):
+        return opt_zmask(ctx, args[1]) & opt_zmask(ctx, args[2]);
+    CASE_32_64(or):
+    CASE_32_64(xor):
+        return opt_zmask(ctx, args[1]) | opt_zmask(ctx, args[2]);
+    case INDEX_op_shr_i64:
+        return arg_is_const(args[2]) ? opt_zmask(ctx, args[1]) >> (arg_const(args[2]) & 63)
+                                     : ~0ull;
+    case INDEX_op_shr_i32:
+        return arg_is_const(args[2])
+               ? (uint32_t)opt_zmask(ctx, args[1]) >> (arg_const(args[2]) & 31) : ~0ull;
+    CASE_32_64(setcond):
+        return 1;
+    CASE_32_64(extract):
+        return opt_field_mask(args[3]);
+    default:
+        return ~0ull;
+    }
+}
+
+/*
+ * An extension or AND that cannot clear a bit of its input (every bit it
+ * would clear is already known zero) becomes a mov of the input.
+ */
+static bool opt_fold_zmask(OptContext *ctx, TCGOp *op)
+{
+    bool is64 = tcg_op_defs[op->opc].flags & TCG_OPF_64BIT;
+    uint64_t keep, lost;
+
+    switch (op->opc) {
+    CASE_32_64(ext8u):
+        keep = 0xff;
+        break;
+    CASE_32_64(ext16u):
+        keep = 0xffff;
+        break;
+    case INDEX_op_ext32u_i64:
+        keep = 0xffffffffu;
+        break;
+    CASE_32_64(and):
+        if (!arg_is_const(op->args[2])) {
+            return false;
+        }
+        keep = arg_const(op->args[2]);
+        break;
+    default:
+        return false;
+    }
+    lost = opt_zmask(ctx, op->args[1]) & ~keep;
+    if (is64 ? lost != 0 : (uint32_t)lost != 0) {
+        return false;
+    }
+    opt_mov(ctx, op, arg_temp(op->args[0]), arg_temp(op->args[1]));
+    return true;
+}
+
 void tcg_optimize(TCGContext *s)
 {
     OptContext ctx = { .s = s };
@@ -971,11 +1058,15 @@ void tcg_optimize(TCGContext *s)
             dead = true;
             continue;
         }
-        if (opt_fold(&ctx, op)) {
+        if (opt_fold(&ctx, op) || opt_fold_zmask(&ctx, op)) {
             continue;
         }
+        uint64_t z = nb_oargs == 1 ? opt_out_zmask(&ctx, op) : ~0ull;
         for (unsigned i = 0; i < nb_oargs; i++) {
             opt_reset_temp(&ctx, arg_temp(op->args[i]));
+        }
+        if (nb_oargs == 1) {
+            ts_info(&ctx, arg_temp(op->args[0]))->z_mask = z;
         }
     }
 

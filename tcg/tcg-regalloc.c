@@ -137,8 +137,12 @@ static void ra_temp_dead(TCGContext *s, TCGTemp *ts)
         ts->val_type = TEMP_VAL_CONST;
         return;
     case TEMP_GLOBAL:
-        /* Liveness synced it already; a dirty copy is still the value. */
-        ra_temp_sync(s, ts);
+        /*
+         * No store: liveness set SYNC_ARG on the last write whenever env
+         * is read before the next write (block ends, calls, ops that may
+         * fault), so a dirty register copy of a dead global is a value
+         * nobody reads. Storing it anyway cost a store per guest write.
+         */
         ra_temp_free_reg(s, ts);
         ts->val_type = TEMP_VAL_MEM;
         ts->mem_coherent = true;
@@ -442,6 +446,31 @@ static void ra_mov(TCGContext *s, const TCGOp *op)
         ra_output_done(s, op, 0, ots);
         return;
     }
+    if (ts->val_type == TEMP_VAL_MEM && !IS_DEAD_ARG(op->life, 1)) {
+        /*
+         * The source is read again later: cache it in a register now, or
+         * the next reader loads it from env a second time (CMP's copy of
+         * its operand into cc_src, then the SUB).
+         */
+        ra_temp_load(s, ts, all, 0, 0);
+    }
+    if (ts->val_type == TEMP_VAL_REG && IS_DEAD_ARG(op->life, 0) &&
+        NEED_SYNC_ARG(op->life, 0)) {
+        /* The copy only has to reach memory: store the source's register. */
+        TCGReg base;
+        intptr_t ofs;
+
+        ra_temp_free_reg(s, ots);
+        ra_temp_mem(s, ots, &base, &ofs);
+        tcg_target_st(s, type, ts->reg, base, ofs);
+        ots->val_type = TEMP_VAL_MEM;
+        ots->mem_coherent = true;
+        if (IS_DEAD_ARG(op->life, 1)) {
+            ra_temp_dead(s, ts);
+        }
+        ra_temp_dead(s, ots);
+        return;
+    }
     TCGReg dst;
     if (ts->val_type != TEMP_VAL_REG) {
         /* Load straight into the destination; the source stays put. */
@@ -582,10 +611,8 @@ static void ra_op(TCGContext *s, const TCGOp *op)
         copy = ts->kind == TEMP_CONST ||
                (ts->kind == TEMP_FIXED && !(ac->regs & TCG_REGSET_BIT(ts->reg)));
         if (clobbered) {
+            /* A dying global may be clobbered: liveness synced what env needs. */
             if (!dead || ts->kind == TEMP_FIXED) {
-                copy = true;
-            } else if (ts->kind == TEMP_GLOBAL && !ts->mem_coherent &&
-                       ts->val_type == TEMP_VAL_REG) {
                 copy = true;
             }
             /* The same temp read twice must not see the clobbered copy. */
@@ -720,6 +747,29 @@ static void ra_reset(TCGContext *s)
     }
 }
 
+/*
+ * A double-width multiply whose high half nobody reads is a plain
+ * multiply (the low half is the same signed or unsigned): IMUL r, r/m
+ * instead of the one-operand form tied to RAX and RDX. Liveness already
+ * ran, so the op's life bits are renumbered for the new operand list.
+ */
+static void ra_narrow_mul2(TCGOp *op)
+{
+    TCGLifeData life = op->life;
+    bool is64 = op->opc == INDEX_op_mulu2_i64 || op->opc == INDEX_op_muls2_i64;
+
+    if (!IS_DEAD_ARG(life, 1) || NEED_SYNC_ARG(life, 1)) {
+        return;
+    }
+    op->opc = is64 ? INDEX_op_mul_i64 : INDEX_op_mul_i32;
+    op->args[1] = op->args[2];
+    op->args[2] = op->args[3];
+    op->nargs = 3;
+    op->life = (life & (SYNC_ARG(0) | DEAD_ARG(0))) |
+               (IS_DEAD_ARG(life, 2) ? DEAD_ARG(1) : 0) |
+               (IS_DEAD_ARG(life, 3) ? DEAD_ARG(2) : 0);
+}
+
 int tcg_regalloc_gen(TCGContext *s)
 {
     ra_reset(s);
@@ -750,6 +800,13 @@ int tcg_regalloc_gen(TCGContext *s)
             break;
         case INDEX_op_call:
             ra_call(s, op);
+            break;
+        case INDEX_op_mulu2_i32:
+        case INDEX_op_mulu2_i64:
+        case INDEX_op_muls2_i32:
+        case INDEX_op_muls2_i64:
+            ra_narrow_mul2(op);
+            ra_op(s, op);
             break;
         default:
             ra_op(s, op);

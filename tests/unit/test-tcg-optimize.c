@@ -1411,6 +1411,41 @@ static void test_random_programs(void)
 #undef RND
 }
 
+/*
+ * Zero-extensions and masks of values whose high bits are known to be
+ * zero become movs (the x86 front end extends a MOVZX result twice);
+ * those that would clear a bit, and any after a label, stay.
+ */
+static void test_known_zero_bits(void)
+{
+    setup();
+    TCGv_i64 t = tcg_temp_new_i64(), u = tcg_temp_new_i64(), v = tcg_temp_new_i64();
+    TCGv_i64 w = tcg_temp_new_i64();
+    TCGLabel *l = gen_new_label();
+
+    tcg_gen_ext8u_i64(t, g_r0);             /* kept: r0 is unknown */
+    tcg_gen_ext8u_i64(u, t);                /* mov */
+    tcg_gen_ext32u_i64(v, u);               /* mov */
+    tcg_gen_mov_i64(g_r1, v);
+    tcg_gen_shri_i64(w, g_r0, 56);          /* w < 256 */
+    tcg_gen_ext16u_i64(u, w);               /* mov */
+    tcg_gen_xor_i64(v, u, t);               /* still < 256 */
+    tcg_gen_ext8u_i64(v, v);                /* mov (to itself: removed) */
+    tcg_gen_ext8s_i64(u, v);                /* sign extension: kept */
+    tcg_gen_mov_i64(g_r1, u);
+    tcg_gen_shri_i64(w, g_r0, 60);          /* w < 16 */
+    tcg_gen_brcondi_i64(TCG_COND_EQ, g_r1, 0, l);
+    gen_set_label(l);
+    tcg_gen_ext8u_i64(u, w);                /* after a label: kept */
+    tcg_gen_mov_i64(g_r1, u);
+    tcg_optimize(ctx);
+
+    g_assert_cmpint(count_ops(INDEX_op_ext8u_i64) + count_ops(INDEX_op_and_i64), ==, 2);
+    g_assert_cmpint(count_ops(INDEX_op_ext16u_i64), ==, 0);
+    g_assert_cmpint(count_ops(INDEX_op_ext32u_i64), ==, 0);
+    g_assert_cmpint(count_ops(INDEX_op_ext8s_i64), ==, 1);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1432,5 +1467,6 @@ int main(int argc, char **argv)
     g_test_add_func("/tcg/optimize/semantics/double-word", test_fold_double_semantics);
     g_test_add_func("/tcg/optimize/semantics/minmax", test_fold_minmax);
     g_test_add_func("/tcg/optimize/random-programs", test_random_programs);
+    g_test_add_func("/tcg/optimize/known-zero-bits", test_known_zero_bits);
     return g_test_run();
 }

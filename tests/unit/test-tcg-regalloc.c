@@ -856,6 +856,144 @@ static void test_ebb_reuse(void)
     g_free(cpu);
 }
 
+/* ---- a global's value nobody reads ---- */
+
+/* Records what env holds at the call: r64[0] and r64[3]. */
+static uint64_t helper_peek(void *env, uint64_t a)
+{
+    TestEnv *e = env;
+
+    e->scratch[0] = e->r64[0];
+    e->scratch[1] = e->r64[3];
+    return a;
+}
+
+static const TCGHelperInfo info_peek = {
+    .func = (void *)helper_peek, .name = "peek", .flags = 0, .nargs = 2,
+    .ret = TCG_CALL_I64, .args = { TCG_CALL_PTR, TCG_CALL_I64 },
+};
+
+/*
+ * g0 = g1 + 1; g3 = g0 ^ 5; g0 = g3 * 3; peek(); g0 += 7; with the first
+ * value of g0 either in the global or (via_temp) in a TB temp.
+ */
+static TranslationBlock *build_dead_global(TTBackend *b, bool opt, bool via_temp)
+{
+    TCGv_i64 first, r;
+    TCGTemp *args[2];
+
+    tt_begin(b, opt);
+    first = via_temp ? tcg_temp_new_i64() : g64[0];
+    r = tcg_temp_new_i64();
+    tcg_gen_addi_i64(first, g64[1], 1);
+    tcg_gen_xori_i64(g64[3], first, 5);
+    tcg_gen_muli_i64(g64[0], g64[3], 3);
+    args[0] = tcgv_ptr_temp(tcg_env);
+    args[1] = tcgv_i64_temp(g64[3]);
+    tcg_gen_callN(&info_peek, tcgv_i64_temp(r), args);
+    tcg_gen_addi_i64(g64[0], g64[0], 7);
+    tcg_gen_mov_i64(g64[4], r);
+    tcg_gen_exit_tb(NULL, 0);
+    return tt_compile(b);
+}
+
+/*
+ * A global overwritten before anything reads env needs no store of its
+ * old value (liveness syncs the last write before a reader): the code
+ * is no larger than with a temp in its place, and a helper reading env
+ * still sees every value written before it.
+ */
+static void test_dead_global(void)
+{
+    TestCPU *cpu = tt_cpu_new();
+
+    for (int bi = 0; bi < tt_nb_backends(); bi++) {
+        for (int opt = 0; opt < 2; opt++) {
+            TTBackend *b = tt_backend(bi);
+            size_t size[2];
+
+            for (int via_temp = 0; via_temp < 2; via_temp++) {
+                TranslationBlock *tb = build_dead_global(b, opt, via_temp);
+                uint64_t x = (0x1234567890abcdefull + 1) ^ 5;
+
+                memset(&cpu->env, 0, sizeof(cpu->env));
+                cpu->env.r64[1] = 0x1234567890abcdefull;
+                tt_run(b, tb, cpu);
+                g_assert_cmphex(cpu->env.scratch[0], ==, x * 3);
+                g_assert_cmphex(cpu->env.scratch[1], ==, x);
+                g_assert_cmphex(cpu->env.r64[0], ==, x * 3 + 7);
+                g_assert_cmphex(cpu->env.r64[3], ==, x);
+                g_assert_cmphex(cpu->env.r64[4], ==, x);
+                size[via_temp] = tb->tc.size;
+                tt_tb_free(tb);
+            }
+            if (strcmp(b->name, "tci") != 0) {
+                g_assert_cmpuint(size[0], <=, size[1]);
+            }
+        }
+    }
+    g_free(cpu);
+}
+
+/*
+ * mulu2/muls2 whose high half is unused run as a plain multiply: the low
+ * half is right for both signednesses and widths, and the high half is
+ * still right where it is used.
+ */
+static void test_mul2_low_only(void)
+{
+    static const uint64_t vals[] = {
+        0, 1, 3, 0x7fffffffffffffffull, 0x8000000000000000ull, ~0ull,
+        0x123456789abcdef1ull, 0xfedcba9876543210ull,
+    };
+    TestCPU *cpu = tt_cpu_new();
+
+    for (int bi = 0; bi < tt_nb_backends(); bi++) {
+        TTBackend *b = tt_backend(bi);
+        TCGv_i64 lo, hi, lo2, hi2;
+        TCGv_i32 l32, h32;
+        TranslationBlock *tb;
+
+        tt_begin(b, false);
+        lo = tcg_temp_new_i64();
+        hi = tcg_temp_new_i64();
+        lo2 = tcg_temp_new_i64();
+        hi2 = tcg_temp_new_i64();
+        l32 = tcg_temp_new_i32();
+        h32 = tcg_temp_new_i32();
+        tcg_gen_mulu2_i64(lo, hi, g64[0], g64[1]);      /* hi unused */
+        tcg_gen_mov_i64(g64[2], lo);
+        tcg_gen_muls2_i64(lo, hi, g64[0], g64[1]);      /* hi unused */
+        tcg_gen_mov_i64(g64[3], lo);
+        tcg_gen_muls2_i64(lo2, hi2, g64[0], g64[1]);    /* both used */
+        tcg_gen_mov_i64(g64[4], lo2);
+        tcg_gen_mov_i64(g64[5], hi2);
+        tcg_gen_muls2_i32(l32, h32, g32[0], g32[1]);    /* hi unused */
+        tcg_gen_mov_i32(g32[2], l32);
+        tcg_gen_exit_tb(NULL, 0);
+        tb = tt_compile(b);
+        for (size_t i = 0; i < G_N_ELEMENTS(vals); i++) {
+            for (size_t j = 0; j < G_N_ELEMENTS(vals); j++) {
+                __int128 p = (__int128)(int64_t)vals[i] * (int64_t)vals[j];
+
+                cpu->env.r64[0] = vals[i];
+                cpu->env.r64[1] = vals[j];
+                cpu->env.r32[0] = (uint32_t)vals[i];
+                cpu->env.r32[1] = (uint32_t)(vals[j] >> 7);
+                tt_run(b, tb, cpu);
+                g_assert_cmphex(cpu->env.r64[2], ==, vals[i] * vals[j]);
+                g_assert_cmphex(cpu->env.r64[3], ==, vals[i] * vals[j]);
+                g_assert_cmphex(cpu->env.r64[4], ==, (uint64_t)p);
+                g_assert_cmphex(cpu->env.r64[5], ==, (uint64_t)(p >> 64));
+                g_assert_cmphex(cpu->env.r32[2], ==,
+                                (uint32_t)vals[i] * (uint32_t)(vals[j] >> 7));
+            }
+        }
+        tt_tb_free(tb);
+    }
+    g_free(cpu);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -863,5 +1001,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tcg-regalloc/pressure", test_pressure);
     g_test_add_func("/tcg-regalloc/huge", test_huge);
     g_test_add_func("/tcg-regalloc/ebb-reuse", test_ebb_reuse);
+    g_test_add_func("/tcg-regalloc/dead-global", test_dead_global);
+    g_test_add_func("/tcg-regalloc/mul2-low-only", test_mul2_low_only);
     return g_test_run();
 }

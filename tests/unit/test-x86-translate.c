@@ -706,6 +706,62 @@ static void test_alignment_check(void)
     xt_destroy(&m);
 }
 
+/*
+ * Lazy flags whose inputs the translator declares dead once a later CCOp
+ * no longer reads them (translate-cc.c): a fault must still see the flags
+ * of the last completed instruction, and flags read later in the TB must
+ * be right. RFLAGS is read from the exception frame the CPU pushed.
+ */
+static void test_lazy_flags_dead(void)
+{
+    const uint64_t arith = CC_O | CC_S | CC_Z | CC_A | CC_P | CC_C;
+    XTMachine m;
+    uint64_t rsp;
+
+    t_init64(&m);
+    /*
+     * cmp rdx, rbx (1 - 2: CF SF PF AF); ror rcx, 1 (1 -> bit 63: CF, OF);
+     * and rsi, [rax] with rax non-canonical: #GP before AND writes flags,
+     * so the frame holds SUB's SF/ZF/PF/AF with ROR's CF/OF.
+     */
+    m.env->regs[R_EDX] = 1;
+    m.env->regs[R_EBX] = 2;
+    m.env->regs[R_ECX] = 1;
+    m.env->regs[R_EAX] = 0x8000000000000000ull;
+    t_run_excp(&m, CODE(0x48, 0x39, 0xda, 0x48, 0xd1, 0xc9, 0x48, 0x23, 0x30, 0xf4),
+               13, 6);
+    rsp = m.env->regs[R_ESP];
+    g_assert_cmphex(xt_rq(&m, rsp + 8 + 16) & arith, ==, CC_C | CC_P | CC_A | CC_S | CC_O);
+    g_assert_cmphex(m.env->regs[R_ECX], ==, 0x8000000000000000ull);
+
+    /* ... and rsi, rdi (LOGIC on 0x8000000000000003: SF PF); div r9 = 0: #DE. */
+    xt_destroy(&m);
+    t_init64(&m);
+    m.env->regs[R_EDX] = 1;
+    m.env->regs[R_EBX] = 2;
+    m.env->regs[R_ECX] = 1;
+    m.env->regs[R_ESI] = 0x8000000000000003ull;
+    m.env->regs[R_EDI] = 0x8000000000000003ull;
+    m.env->regs[9] = 0;     /* r9 */
+    t_run_excp(&m, CODE(0x48, 0x39, 0xda, 0x48, 0xd1, 0xc9, 0x48, 0x21, 0xfe,
+                        0x49, 0xf7, 0xf1, 0xf4), 0, 9);
+    rsp = m.env->regs[R_ESP];
+    g_assert_cmphex(xt_rq(&m, rsp + 16) & arith, ==, CC_S | CC_P);
+
+    /* The same flags read in the TB: ...; and rsi, rdi; pushfq; pop rax; hlt */
+    xt_destroy(&m);
+    t_init64(&m);
+    m.env->regs[R_EDX] = 1;
+    m.env->regs[R_EBX] = 2;
+    m.env->regs[R_ECX] = 1;
+    m.env->regs[R_ESI] = 0x8000000000000003ull;
+    m.env->regs[R_EDI] = 0x8000000000000003ull;
+    t_run_ok(&m, CODE(0x48, 0x39, 0xda, 0x48, 0xd1, 0xc9, 0x48, 0x21, 0xfe,
+                      0x9c, 0x58, 0xf4));
+    g_assert_cmphex(m.env->regs[R_EAX] & arith, ==, CC_S | CC_P);
+    xt_destroy(&m);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -735,5 +791,6 @@ int main(int argc, char **argv)
     g_test_add_func("/x86-translate/compat-mode", test_compat_mode);
     g_test_add_func("/x86-translate/alignment-check", test_alignment_check);
     g_test_add_func("/x86-translate/random-code", test_random_code);
+    g_test_add_func("/x86-translate/lazy-flags-dead", test_lazy_flags_dead);
     return g_test_run();
 }

@@ -27,11 +27,90 @@ void gen_update_cc_op(DisasContext *s)
     }
 }
 
+static bool cc_in(CCOp op, CCOp first)
+{
+    return op >= first && op <= first + 3;
+}
+
+/* Bits for cc_op_inputs: which cc globals an op's flags are made from. */
+#define CC_USES_DST  1
+#define CC_USES_SRC  2
+#define CC_USES_SRC2 4
+#define CC_USES_ALL  (CC_USES_DST | CC_USES_SRC | CC_USES_SRC2)
+
+/* The cc globals CCOp op reads (x86-tcg.h's table; unknown ops: all). */
+static unsigned cc_op_inputs(CCOp op)
+{
+    if (op == CC_OP_EFLAGS || op == CC_OP_POPCNT) {
+        return CC_USES_SRC;
+    }
+    if (op == CC_OP_CLR) {
+        return 0;
+    }
+    if (cc_in(op, CC_OP_LOGICB)) {
+        return CC_USES_DST;
+    }
+    if (cc_in(op, CC_OP_ADCB) || cc_in(op, CC_OP_SBBB) || op == CC_OP_ADCOX) {
+        return CC_USES_ALL;
+    }
+    if (op == CC_OP_ADOX) {
+        return CC_USES_SRC | CC_USES_SRC2;
+    }
+    if (op == CC_OP_ADCX || (op >= CC_OP_MULB && op <= CC_OP_BMILGQ)) {
+        return CC_USES_DST | CC_USES_SRC;
+    }
+    return CC_USES_ALL;
+}
+
+/*
+ * Tell liveness which cc globals are dead at the start of the current
+ * instruction: those the CCOp in force there (the one its insn_start
+ * records, which is also what a fault inside the insn restores) does not
+ * read. Every later reader is preceded by an insn setting a CCOp that
+ * uses them, which writes them first. Without this, a flag computation
+ * whose CCOp is replaced by one using fewer globals stays live to the end
+ * of the TB: after ROR + XOR the cc_compute_all call of the ROR (whose
+ * cc_src LOGIC ignores) was emitted and executed on every pass.
+ * The discards go right after the insn_start, i.e. after every fault
+ * point of the insn that set the CCOp, and an insn whose ops are dropped
+ * (too long: #GP) drops them too.
+ */
+static void cc_discard_dead(DisasContext *s)
+{
+    static __thread const TCGOp *done_for;
+    TCGOp *start = s->insn_first_op;
+    TCGv dead[3];
+    unsigned uses, n = 0;
+
+    if (!start || start->opc != INDEX_op_insn_start || start == done_for) {
+        return;
+    }
+    done_for = start;
+    uses = cc_op_inputs((CCOp)start->args[1]);
+    if (start->args[1] == CC_OP_DYNAMIC || uses == CC_USES_ALL) {
+        return;
+    }
+    if (!(uses & CC_USES_DST)) {
+        dead[n++] = cpu_cc_dst;
+    }
+    if (!(uses & CC_USES_SRC)) {
+        dead[n++] = cpu_cc_src;
+    }
+    if (!(uses & CC_USES_SRC2)) {
+        dead[n++] = cpu_cc_src2;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        TCGOp *op = tcg_op_insert_after(tcg_ctx, start, INDEX_op_discard, 1);
+        op->args[0] = tcgv_i64_arg(dead[i]);
+    }
+}
+
 void set_cc_op(DisasContext *s, CCOp op)
 {
     if (s->cc_op == op) {
         return;
     }
+    cc_discard_dead(s);
     s->cc_op = op;
     /* CC_OP_DYNAMIC: the caller has put the real one in env->cc_op. */
     s->cc_op_dirty = op != CC_OP_DYNAMIC;
@@ -89,11 +168,6 @@ static CCPrepare cc_const(bool v)
 static MemOp cc_size(CCOp op)
 {
     return (MemOp)((op - CC_OP_MULB) & 3);
-}
-
-static bool cc_in(CCOp op, CCOp first)
-{
-    return op >= first && op <= first + 3;
 }
 
 /* CF. */
