@@ -14,11 +14,16 @@
 
 void tb_jmp_cache_clear(CPUState *cpu)
 {
-    if (!cpu->tb_jmp_cache) {
+    TBJmpCache *jc = cpu->tb_jmp_cache;
+
+    if (!jc) {
         return;
     }
-    for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
-        __atomic_store_n(&cpu->tb_jmp_cache->tb[i], NULL, __ATOMIC_RELAXED);
+    /* O(1): older entries stop matching. Only a wrap needs the real clear. */
+    if (__atomic_add_fetch(&jc->gen, 1, __ATOMIC_RELAXED) == 0) {
+        for (unsigned i = 0; i < TB_JMP_CACHE_SIZE; i++) {
+            __atomic_store_n(&jc->e[i].tb, NULL, __ATOMIC_RELAXED);
+        }
     }
 }
 
@@ -31,7 +36,7 @@ void tb_jmp_cache_remove(TranslationBlock *tb)
         TranslationBlock *expect = tb;
 
         if (cpu->tb_jmp_cache) {
-            __atomic_compare_exchange_n(&cpu->tb_jmp_cache->tb[h], &expect, NULL, false,
+            __atomic_compare_exchange_n(&cpu->tb_jmp_cache->e[h].tb, &expect, NULL, false,
                                         __ATOMIC_RELAXED, __ATOMIC_RELAXED);
         }
     }
@@ -50,16 +55,18 @@ uint32_t curr_cflags(CPUState *cpu)
 TranslationBlock *tb_lookup(CPUState *cpu, uint64_t pc, uint64_t cs_base,
                             uint32_t flags, uint32_t cflags)
 {
-    unsigned h = tb_jmp_cache_hash(pc);
-    TranslationBlock *tb = __atomic_load_n(&cpu->tb_jmp_cache->tb[h], __ATOMIC_ACQUIRE);
+    TBJmpCache *jc = cpu->tb_jmp_cache;
+    TBJmpCacheEntry *e = &jc->e[tb_jmp_cache_hash(pc)];
+    TranslationBlock *tb = __atomic_load_n(&e->tb, __ATOMIC_ACQUIRE);
     void *host;
     uint64_t phys;
 
     /*
-     * The cache is cleared on every TLB flush, so a hit whose key matches
-     * still has the physical page it was translated from.
+     * The cache is invalidated on every TLB flush (by generation), so a hit
+     * whose key matches still has the physical page it was translated from.
      */
-    if (tb && tb->pc == pc && tb->cs_base == cs_base && tb->flags == flags &&
+    if (tb && e->gen == __atomic_load_n(&jc->gen, __ATOMIC_RELAXED) && tb->pc == pc &&
+        tb->cs_base == cs_base && tb->flags == flags &&
         tb_cflags(tb) == cflags) {     /* an invalid TB never matches */
         return tb;
     }
@@ -69,12 +76,13 @@ TranslationBlock *tb_lookup(CPUState *cpu, uint64_t pc, uint64_t cs_base,
     }
     tb = tb_htable_lookup(pc, cs_base, flags, cflags, phys);
     if (tb) {
-        __atomic_store_n(&cpu->tb_jmp_cache->tb[h], tb, __ATOMIC_RELEASE);
+        tb_jmp_cache_set(cpu, pc, tb);
     }
     return tb;
 }
 
-static void cpu_log_exec(CPUState *cpu, const TranslationBlock *tb)
+static void __attribute__((noinline)) cpu_log_exec_slow(CPUState *cpu,
+                                                         const TranslationBlock *tb)
 {
     if (qemu_loglevel_mask(CPU_LOG_EXEC)) {
         qemu_log("Trace %d: %p [%016" PRIx64 "/%016" PRIx64 "/%08x/%08x] \n",
@@ -86,6 +94,14 @@ static void cpu_log_exec(CPUState *cpu, const TranslationBlock *tb)
 
         cpu->tcg_ops->dump_state(f, cpu);
         qemu_log_unlock(f);
+    }
+}
+
+/* Per TB run: with logging off, one inline test and no call. */
+static inline void cpu_log_exec(CPUState *cpu, const TranslationBlock *tb)
+{
+    if (unlikely(qemu_loglevel_mask(CPU_LOG_EXEC | CPU_LOG_TB_CPU))) {
+        cpu_log_exec_slow(cpu, tb);
     }
 }
 
@@ -102,7 +118,7 @@ const void *helper_lookup_tb_ptr(void *env)
     uint32_t flags;
 
     /* The exclusive step runs one TB and must not go on without CF_PARALLEL. */
-    if (cpu->cflags_next_tb != (uint32_t)-1 || tcg_in_exclusive()) {
+    if (cpu->cflags_next_tb != (uint32_t)-1 || tcg_excl_owner) {
         return tcg_code_gen_epilogue;
     }
     cpu->tcg_ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
@@ -315,8 +331,7 @@ static int cpu_exec_loop(CPUState *cpu)
             if (!tb) {
                 tb = tb_gen_code(cpu, pc, cs_base, flags, cflags);
                 if (tb->page_addr[0] != (uint64_t)-1) {
-                    __atomic_store_n(&cpu->tb_jmp_cache->tb[tb_jmp_cache_hash(pc)], tb,
-                                     __ATOMIC_RELEASE);
+                    tb_jmp_cache_set(cpu, pc, tb);
                 }
             }
             /* A flush since last_tb ran freed it. */

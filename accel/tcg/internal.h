@@ -92,8 +92,19 @@ void tb_maint_flush(void);
 #define TB_JMP_CACHE_BITS 12
 #define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
 
+/*
+ * Entries are valid only in the generation they were stored in: a TLB
+ * flush (every CR3 write) bumps gen instead of clearing 4096 pointers.
+ * The owning vCPU writes tb and gen; other threads only CAS tb to NULL.
+ */
+typedef struct TBJmpCacheEntry {
+    TranslationBlock *tb;
+    uint32_t gen;
+} TBJmpCacheEntry;
+
 typedef struct TBJmpCache {
-    TranslationBlock *tb[TB_JMP_CACHE_SIZE];
+    uint32_t gen;
+    TBJmpCacheEntry e[TB_JMP_CACHE_SIZE];
 } TBJmpCache;
 
 static inline unsigned tb_jmp_cache_hash(uint64_t pc)
@@ -103,6 +114,18 @@ static inline unsigned tb_jmp_cache_hash(uint64_t pc)
 }
 
 void tb_jmp_cache_clear(CPUState *cpu);
+
+/* This thread runs an exclusive section (tcg-exclusive.c). */
+extern __thread bool tcg_excl_owner;
+
+/* Remember tb as what cpu runs at pc (the current generation). */
+static inline void tb_jmp_cache_set(CPUState *cpu, uint64_t pc, TranslationBlock *tb)
+{
+    TBJmpCacheEntry *e = &cpu->tb_jmp_cache->e[tb_jmp_cache_hash(pc)];
+
+    e->gen = __atomic_load_n(&cpu->tb_jmp_cache->gen, __ATOMIC_RELAXED);
+    __atomic_store_n(&e->tb, tb, __ATOMIC_RELEASE);
+}
 /* Drop tb from every vCPU's jump cache. */
 void tb_jmp_cache_remove(TranslationBlock *tb);
 /* The cflags a TB for cpu gets now (cflags_next_tb not included). */

@@ -22,12 +22,12 @@ static GCond excl_cond;         /* a running vCPU left cpu_exec */
 static GCond excl_resume;       /* an exclusive section ended */
 static GCond work_done_cond;    /* a synchronous work item finished */
 static bool excl_pending;       /* an exclusive section started or is waiting */
-static __thread bool excl_owner;
+__thread bool tcg_excl_owner;     /* internal.h: read inline on the goto_ptr path */
 static __thread bool in_step_atomic;
 
 bool tcg_in_exclusive(void)
 {
-    return excl_owner;
+    return tcg_excl_owner;
 }
 
 bool tcg_cpu_parallel(CPUState *cpu)
@@ -37,7 +37,7 @@ bool tcg_cpu_parallel(CPUState *cpu)
 
 void cpu_exec_start(CPUState *cpu)
 {
-    if (excl_owner) {
+    if (tcg_excl_owner) {
         return;             /* the exclusive step runs inside its own section */
     }
     g_mutex_lock(&excl_lock);
@@ -50,7 +50,7 @@ void cpu_exec_start(CPUState *cpu)
 
 void cpu_exec_end(CPUState *cpu)
 {
-    if (excl_owner) {
+    if (tcg_excl_owner) {
         return;
     }
     g_mutex_lock(&excl_lock);
@@ -68,7 +68,7 @@ void cpu_exec_end(CPUState *cpu)
  */
 void start_exclusive(void)
 {
-    g_assert(!excl_owner);
+    g_assert(!tcg_excl_owner);
     g_mutex_lock(&excl_lock);
     while (excl_pending) {
         g_cond_wait(&excl_resume, &excl_lock);
@@ -90,15 +90,15 @@ void start_exclusive(void)
         }
         g_cond_wait(&excl_cond, &excl_lock);
     }
-    excl_owner = true;
+    tcg_excl_owner = true;
     g_mutex_unlock(&excl_lock);
 }
 
 void end_exclusive(void)
 {
-    g_assert(excl_owner);
+    g_assert(tcg_excl_owner);
     g_mutex_lock(&excl_lock);
-    excl_owner = false;
+    tcg_excl_owner = false;
     excl_pending = false;
     g_cond_broadcast(&excl_resume);
     g_mutex_unlock(&excl_lock);
@@ -113,7 +113,7 @@ void tcg_exclusive_flush_if(CPUState *cpu, unsigned seen)
 {
     bool was_running = cpu && cpu->running;
 
-    if (excl_owner) {
+    if (tcg_excl_owner) {
         tb_flush_locked();
         return;
     }
