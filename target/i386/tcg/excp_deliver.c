@@ -232,40 +232,21 @@ static void deliver_protected(CPUX86State *env, int intno, int is_int, int error
     }
     shift = (type >> 3) & 1;
     eflags = cpu_compute_eflags(env);
-    if (shift) {
-        if (new_stack) {
-            if (vm86) {
-                stack_push32(&st, env->segs[R_GS].selector);
-                stack_push32(&st, env->segs[R_FS].selector);
-                stack_push32(&st, env->segs[R_DS].selector);
-                stack_push32(&st, env->segs[R_ES].selector);
-            }
-            stack_push32(&st, env->segs[R_SS].selector);
-            stack_push32(&st, env->regs[R_ESP]);
+    if (new_stack) {
+        if (vm86) {
+            stack_push_sized(&st, shift, env->segs[R_GS].selector);
+            stack_push_sized(&st, shift, env->segs[R_FS].selector);
+            stack_push_sized(&st, shift, env->segs[R_DS].selector);
+            stack_push_sized(&st, shift, env->segs[R_ES].selector);
         }
-        stack_push32(&st, eflags);
-        stack_push32(&st, env->segs[R_CS].selector);
-        stack_push32(&st, old_eip);
-        if (has_error) {
-            stack_push32(&st, error_code);
-        }
-    } else {
-        if (new_stack) {
-            if (vm86) {
-                stack_push16(&st, env->segs[R_GS].selector);
-                stack_push16(&st, env->segs[R_FS].selector);
-                stack_push16(&st, env->segs[R_DS].selector);
-                stack_push16(&st, env->segs[R_ES].selector);
-            }
-            stack_push16(&st, env->segs[R_SS].selector);
-            stack_push16(&st, env->regs[R_ESP]);
-        }
-        stack_push16(&st, eflags);
-        stack_push16(&st, env->segs[R_CS].selector);
-        stack_push16(&st, old_eip);
-        if (has_error) {
-            stack_push16(&st, error_code);
-        }
+        stack_push_sized(&st, shift, env->segs[R_SS].selector);
+        stack_push_sized(&st, shift, env->regs[R_ESP]);
+    }
+    stack_push_sized(&st, shift, eflags);
+    stack_push_sized(&st, shift, env->segs[R_CS].selector);
+    stack_push_sized(&st, shift, old_eip);
+    if (has_error) {
+        stack_push_sized(&st, shift, error_code);
     }
     /* Every access is done: commit the new state. */
     if (new_stack) {

@@ -169,6 +169,22 @@ void stack_push32(X86Stack *s, uint32_t v)
     cpu_stl_mmuidx_ra(s->env, s->base + (s->sp & s->mask), v, s->mmu_idx, s->ra);
 }
 
+void stack_push_sized(X86Stack *s, int shift, uint64_t v)
+{
+    if (shift == 2) {
+        stack_push64(s, v);
+    } else if (shift == 1) {
+        stack_push32(s, v);
+    } else {
+        stack_push16(s, v);
+    }
+}
+
+uint64_t stack_pop_sized(X86Stack *s, int shift)
+{
+    return shift == 2 ? stack_pop64(s) : shift == 1 ? stack_pop32(s) : stack_pop16(s);
+}
+
 void stack_push64(X86Stack *s, uint64_t v)
 {
     s->sp -= 8;

@@ -123,6 +123,9 @@ void stack_push64(X86Stack *s, uint64_t v);
 uint16_t stack_pop16(X86Stack *s);
 uint32_t stack_pop32(X86Stack *s);
 uint64_t stack_pop64(X86Stack *s);
+/* By operand size: shift 0 = 16-bit, 1 = 32-bit, 2 = 64-bit (gates, far transfers). */
+void stack_push_sized(X86Stack *s, int shift, uint64_t v);
+uint64_t stack_pop_sized(X86Stack *s, int shift);
 
 /* The MMU index of an implicit supervisor access (QEMU's kernel index). */
 static inline int x86_kernel_idx(CPUX86State *env)

@@ -186,13 +186,8 @@ void helper_lcall_real(CPUX86State *env, uint32_t new_cs, uint64_t new_eip, uint
     X86Stack st;
 
     xfer_cur_stack(env, &st, false, GETPC());
-    if (shift) {
-        stack_push32(&st, env->segs[R_CS].selector);
-        stack_push32(&st, next_eip);
-    } else {
-        stack_push16(&st, env->segs[R_CS].selector);
-        stack_push16(&st, next_eip);
-    }
+    stack_push_sized(&st, shift, env->segs[R_CS].selector);
+    stack_push_sized(&st, shift, next_eip);
     seg_set_esp(env, st.sp, st.mask);
     env->eip = new_eip;
     env->segs[R_CS].selector = new_cs & 0xffff;
@@ -201,16 +196,8 @@ void helper_lcall_real(CPUX86State *env, uint32_t new_cs, uint64_t new_eip, uint
 
 static void xfer_push_ret(X86Stack *st, int shift, uint32_t cs, uint64_t eip)
 {
-    if (shift == 2) {
-        stack_push64(st, cs);
-        stack_push64(st, eip);
-    } else if (shift == 1) {
-        stack_push32(st, cs);
-        stack_push32(st, eip);
-    } else {
-        stack_push16(st, cs);
-        stack_push16(st, eip);
-    }
+    stack_push_sized(st, shift, cs);
+    stack_push_sized(st, shift, eip);
 }
 
 void helper_lcall_protected(CPUX86State *env, uint32_t new_cs, uint64_t new_eip,
@@ -381,11 +368,6 @@ static void xfer_validate_seg(CPUX86State *env, int seg_reg, int cpl)
     }
 }
 
-static uint64_t xfer_pop(X86Stack *st, int shift)
-{
-    return shift == 2 ? stack_pop64(st) : shift == 1 ? stack_pop32(st) : stack_pop16(st);
-}
-
 static void xfer_return_to_vm86(CPUX86State *env, X86Stack *st, uint32_t new_cs,
                                 uint32_t new_eip, uint32_t new_eflags)
 {
@@ -416,10 +398,10 @@ static void xfer_ret_protected(CPUX86State *env, int shift, bool is_iret, int ad
     X86Stack st;
 
     xfer_cur_stack(env, &st, shift == 2 || (env->hflags & HF_CS64_MASK), ra);
-    new_eip = xfer_pop(&st, shift);
-    new_cs = xfer_pop(&st, shift) & 0xffff;
+    new_eip = stack_pop_sized(&st, shift);
+    new_cs = stack_pop_sized(&st, shift) & 0xffff;
     if (is_iret) {
-        new_eflags = xfer_pop(&st, shift);
+        new_eflags = stack_pop_sized(&st, shift);
         if (shift == 1 && (new_eflags & VM_MASK) && cpl == 0 &&
             !(env->hflags & HF_LMA_MASK)) {
             xfer_return_to_vm86(env, &st, new_cs, new_eip, new_eflags);
@@ -452,8 +434,8 @@ static void xfer_ret_protected(CPUX86State *env, int shift, bool is_iret, int ad
                                e2 | DESC_A_MASK);
         seg_set_esp(env, st.sp, st.mask);
     } else {
-        new_esp = xfer_pop(&st, shift);
-        new_ss = xfer_pop(&st, shift) & 0xffff;
+        new_esp = stack_pop_sized(&st, shift);
+        new_ss = stack_pop_sized(&st, shift) & 0xffff;
         if ((new_ss & 0xfffc) == 0) {
             /* Null SS: only into 64-bit code below ring 3. */
             if (!(env->hflags & HF_LMA_MASK) || rpl == 3 || !(e2 & DESC_L_MASK)) {
