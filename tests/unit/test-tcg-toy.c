@@ -295,6 +295,39 @@ static void case_tlb_fast_path(void)
     toy_cpu_free(c);
 }
 
+/*
+ * The same virtual pc backed by another frame after a TLB flush (a guest
+ * CR3 switch): the jump cache must not hand back the old frame's TB.
+ */
+static void case_code_remap(void)
+{
+    ToyCPU *c = toy_cpu_new(&machine, 0, 0x14000);
+    const uint64_t prog_a[] = { T_LI(1, 111), T_HLT() };
+    const uint64_t prog_b[] = { T_LI(1, 222), T_HLT() };
+
+    toy_load(&machine, 0xa000, prog_a, G_N_ELEMENTS(prog_a));
+    toy_load(&machine, 0xb000, prog_b, G_N_ELEMENTS(prog_b));
+    c->env.mmu_idx = 0;
+    toy_map(c, 0x14000, 0xa000, PAGE_READ | PAGE_EXEC);
+    for (int round = 0; round < 3; round++) {
+        reset_regs(c, 0x14000);
+        g_assert_cmpint(run(c), ==, EXCP_HLT);
+        g_assert_cmpuint(c->env.regs[1], ==, 111);
+    }
+    toy_map(c, 0x14000, 0xb000, PAGE_READ | PAGE_EXEC);
+    tlb_flush(&c->parent);
+    reset_regs(c, 0x14000);
+    g_assert_cmpint(run(c), ==, EXCP_HLT);
+    g_assert_cmpuint(c->env.regs[1], ==, 222);
+    /* And back: the first frame's TB is found again (from the hash table). */
+    toy_map(c, 0x14000, 0xa000, PAGE_READ | PAGE_EXEC);
+    tlb_flush(&c->parent);
+    reset_regs(c, 0x14000);
+    g_assert_cmpint(run(c), ==, EXCP_HLT);
+    g_assert_cmpuint(c->env.regs[1], ==, 111);
+    toy_cpu_free(c);
+}
+
 static void case_tlb_remap(void)
 {
     ToyCPU *c = toy_cpu_new(&machine, 0, 0x10000);
@@ -549,6 +582,7 @@ static const ToyCase cases[] = {
     { "page-fault", case_page_fault },
     { "tlb-fast-path", case_tlb_fast_path },
     { "tlb-remap", case_tlb_remap },
+    { "code-remap", case_code_remap },
     { "jr", case_jr },
     { "mmio", case_mmio },
     { "interrupt", case_interrupt },
