@@ -96,37 +96,81 @@ trap 'rm -rf "$tmp"' EXIT
 echo "kernel: $kernel + $initrd"
 echo "-accel $accel -m $memory -smp $smp, $runs boots each; host: $(nproc) CPUs, $(uname -r)"
 
-# One boot: prints "sha256-s loop-s" or fails with the reason.
+# One boot: prints "sha256-s loop-s sha256-cpu loop-cpu" or fails with the
+# reason. The CPU times are the emulator process's user+sys (all threads,
+# /proc/PID/stat) between the serial lines that start and end each step
+# (KEEL-INIT-READY, "workload: sha256", "workload: loop"), sampled as the
+# lines arrive: unlike the guest's clock they do not grow when other host
+# processes take the CPU away.
 one_run() {
-    local bin=$1 log=$2 s l
-    timeout "$timeout" "$bin" "${common[@]}" </dev/null >"$log" 2>&1 ||
-        { echo "exit status $? (see $log)"; return 1; }
+    local bin=$1 log=$2 s l pid line t0= t1= t2= st tck deadline timedout left rc
+    tck=$(getconf CLK_TCK)
+    rm -f "$log.fifo"
+    mkfifo "$log.fifo" || { echo "mkfifo failed"; return 1; }
+    "$bin" "${common[@]}" </dev/null >"$log.fifo" 2>&1 &
+    pid=$!
+    deadline=$((SECONDS + timeout))
+    timedout=
+    while :; do
+        left=$((deadline - SECONDS))
+        [ "$left" -gt 0 ] || { timedout=1; break; }
+        IFS= read -r -t "$left" line
+        rc=$?
+        [ "$rc" -gt 128 ] && { timedout=1; break; }
+        [ "$rc" -ne 0 ] && [ -z "$line" ] && break
+        printf '%s\n' "$line"
+        case "$line" in
+            KEEL-INIT-READY*|"workload: sha256"*|"workload: loop"*)
+                read -r -a st <"/proc/$pid/stat" 2>/dev/null || continue
+                case "$line" in
+                    KEEL*) t0=$((st[13] + st[14])) ;;
+                    *sha256*) t1=$((st[13] + st[14])) ;;
+                    *) t2=$((st[13] + st[14])) ;;
+                esac ;;
+        esac
+    done <"$log.fifo" >"$log"
+    if [ -n "$timedout" ]; then
+        kill "$pid" 2>/dev/null
+        wait "$pid"
+        rm -f "$log.fifo"
+        echo "timed out after ${timeout}s (see $log)"
+        return 1
+    fi
+    wait "$pid" || { echo "exit status $? (see $log)"; rm -f "$log.fifo"; return 1; }
+    rm -f "$log.fifo"
     tr -d '\r' <"$log" >"$log.txt"
     grep -q "^workload: sha256 $want_sha\$" "$log.txt" || { echo "wrong or no sha256"; return 1; }
     grep -q "^workload: loop 100000\$" "$log.txt" || { echo "wrong or no loop count"; return 1; }
     s=$(awk '$1 == "KEEL-TIME:" && $2 == "sha256-64m" { print $3 }' "$log.txt")
     l=$(awk '$1 == "KEEL-TIME:" && $2 == "loop-100k" { print $3 }' "$log.txt")
     [ -n "$s" ] && [ -n "$l" ] || { echo "no KEEL-TIME lines"; return 1; }
-    echo "$s $l"
+    [ -n "$t0" ] && [ -n "$t1" ] && [ -n "$t2" ] || { echo "no CPU time samples"; return 1; }
+    echo "$s $l $(awk -v a="$t0" -v b="$t1" -v c="$t2" -v t="$tck" \
+                  'BEGIN { printf "%.2f %.2f", (b - a) / t, (c - b) / t }')"
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 
 # Round robin (run 1 of each emulator, then run 2 ...): the host's load
 # drifts, and this shares the drift between them.
-declare -A med_sha med_loop
+cols=(sha loop shacpu loopcpu)
+declare -A med
 for e in "${emus[@]}"; do
-    : >"$tmp/${e%%=*}.sha"
-    : >"$tmp/${e%%=*}.loop"
+    for c in "${cols[@]}"; do
+        : >"$tmp/${e%%=*}.$c"
+    done
 done
 for i in $(seq 1 "$runs"); do
     for e in "${emus[@]}"; do
         name=${e%%=*}
         bin=${e#*=}
         if r=$(one_run "$bin" "$tmp/$name.$i.log"); then
-            echo "$r" | awk '{ print $1 }' >>"$tmp/$name.sha"
-            echo "$r" | awk '{ print $2 }' >>"$tmp/$name.loop"
-            echo "# $name run $i: sha256 64 MiB ${r% *} s, loop 100k ${r#* } s"
+            read -r -a v <<<"$r"
+            for k in 0 1 2 3; do
+                echo "${v[$k]}" >>"$tmp/$name.${cols[$k]}"
+            done
+            echo "# $name run $i: sha256 64 MiB ${v[0]} s (cpu ${v[2]} s)," \
+                 "loop 100k ${v[1]} s (cpu ${v[3]} s)"
         else
             echo "# $name run $i failed: $r" >&2
             cp "$tmp/$name.$i.log" "/tmp/linux-workload-$name-$i.log" 2>/dev/null &&
@@ -136,22 +180,27 @@ for i in $(seq 1 "$runs"); do
 done
 for e in "${emus[@]}"; do
     name=${e%%=*}
-    med_sha[$name]=$(median <"$tmp/$name.sha")
-    med_loop[$name]=$(median <"$tmp/$name.loop")
+    for c in "${cols[@]}"; do
+        med[$name.$c]=$(median <"$tmp/$name.$c")
+    done
 done
 
-printf '%-14s %22s %22s\n' "" "sha256 64 MiB (s)" "shell loop 100k (s)"
-for e in "${emus[@]}"; do
-    name=${e%%=*}
-    printf '%-14s %22s %22s\n' "$name" "${med_sha[$name]:-failed}" "${med_loop[$name]:-failed}"
-done
 ratio() {
     [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" \
         'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }' || echo "n/a"
 }
-if [ -n "${med_sha[qemu]+x}" ]; then
-    printf '%-14s %22s %22s\n' "keel/qemu" \
-        "$(ratio "${med_sha[keel]}" "${med_sha[qemu]}")" \
-        "$(ratio "${med_loop[keel]}" "${med_loop[qemu]}")"
+printf '%-10s %14s %14s %14s %14s\n' "" "sha256 (s)" "sha256 cpu(s)" "loop (s)" "loop cpu(s)"
+for e in "${emus[@]}"; do
+    name=${e%%=*}
+    printf '%-10s %14s %14s %14s %14s\n' "$name" "${med[$name.sha]:-failed}" \
+        "${med[$name.shacpu]:-failed}" "${med[$name.loop]:-failed}" "${med[$name.loopcpu]:-failed}"
+done
+if [ -n "${med[qemu.sha]+x}" ]; then
+    printf '%-10s %14s %14s %14s %14s\n' "keel/qemu" \
+        "$(ratio "${med[keel.sha]}" "${med[qemu.sha]}")" \
+        "$(ratio "${med[keel.shacpu]}" "${med[qemu.shacpu]}")" \
+        "$(ratio "${med[keel.loop]}" "${med[qemu.loop]}")" \
+        "$(ratio "${med[keel.loopcpu]}" "${med[qemu.loopcpu]}")"
 fi
-echo "(median of the runs, in-guest time from /proc/uptime; lower is better)"
+echo "(medians; (s): in-guest time from /proc/uptime, cpu(s): the emulator's user+sys"
+echo " over the step, from /proc/PID/stat; lower is better)"
