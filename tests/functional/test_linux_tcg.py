@@ -3,7 +3,8 @@
 tests/guest initramfs under Keel's -accel tcg on the pc machine, booted as
 a user would (-kernel with the bzImage: Keel unpacks its payload on the
 host, docs/devel/linux-boot.md). The init reaches KEEL-INIT-READY with
--smp 1 and with -smp 4 (the guest brings up 4 CPUs); MemTotal with -m 256M
+-smp 1 and with -smp 4 (the guest brings up 4 CPUs); with -smp 5 and
+thread=single a worker pinned to each CPU runs there; MemTotal with -m 256M
 and 3G is within 5% of what QEMU 7.2's TCG guest reports; in-guest
 programs give the host's answers (busybox sha256sum of generated data
 against the host's sha256 of the same bytes, busybox sort of 100,000
@@ -78,16 +79,16 @@ def full_only():
         raise Skip("ASan/UBSan build: smoke subset only (see the docstring)")
 
 
-def boot(case, extra=(), m="512M"):
+def boot(case, extra=(), m="512M", accel="tcg"):
     need_setup()
-    return Guest(["-accel", "tcg", *MACHINE, "-m", m, *extra,
+    return Guest(["-accel", accel, *MACHINE, "-m", m, *extra,
                   "-kernel", S.kernel, "-initrd", S.initrd,
                   "-append", f"{APPEND} keel.test={case}"])
 
 
-def run_to_exit(case, extra=(), m="512M"):
+def run_to_exit(case, extra=(), m="512M", accel="tcg"):
     """Boot with -no-reboot to the end; returns (exit status, guest)."""
-    g = boot(case, ["-no-reboot", *extra], m)
+    g = boot(case, ["-no-reboot", *extra], m, accel)
     try:
         status = g.wait(BOOT_TIMEOUT)
         assert status is not None, \
@@ -133,6 +134,19 @@ def test_ready_smp1():
 def test_ready_smp4():
     full_only()
     ncpus(4)
+
+
+def test_smp5_single_every_cpu_works():
+    """-smp 5 on one thread (round-robin): all five CPUs come up with
+    distinct APIC IDs and a worker pinned to each one runs there."""
+    full_only()
+    status, g = run_to_exit("smpwork", ["-smp", "5"],
+                            accel="tcg,thread=single")
+    assert "smpwork: cpus 5\n" in g.text(), g.text()[-2000:]
+    assert "smpwork: apicids 5\n" in g.text(), g.text()[-2000:]
+    assert "smpwork: ok 5\n" in g.text(), g.text()[-2000:]
+    assert "KEEL-RESULT: smpwork 0\n" in g.text(), g.text()[-2000:]
+    assert status == 0, f"exit status {status}: {g.errtext()!r}"
 
 
 # --- memory ----------------------------------------------------------------------
