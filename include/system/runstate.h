@@ -9,42 +9,9 @@
 #ifndef SYSTEM_RUNSTATE_H
 #define SYSTEM_RUNSTATE_H
 
-/* Names as in QEMU's qapi/run-state.json (RunState). */
-typedef enum RunState {
-    RUN_STATE_DEBUG,
-    RUN_STATE_INMIGRATE,
-    RUN_STATE_INTERNAL_ERROR,
-    RUN_STATE_IO_ERROR,
-    RUN_STATE_PAUSED,
-    RUN_STATE_POSTMIGRATE,
-    RUN_STATE_PRELAUNCH,
-    RUN_STATE_FINISH_MIGRATE,
-    RUN_STATE_RESTORE_VM,
-    RUN_STATE_RUNNING,
-    RUN_STATE_SAVE_VM,
-    RUN_STATE_SHUTDOWN,
-    RUN_STATE_SUSPENDED,
-    RUN_STATE_WATCHDOG,
-    RUN_STATE_GUEST_PANICKED,
-    RUN_STATE_COLO,
-    RUN_STATE__MAX
-} RunState;
-
-/* Names as in QEMU's qapi/run-state.json (ShutdownCause). */
-typedef enum ShutdownCause {
-    SHUTDOWN_CAUSE_NONE,
-    SHUTDOWN_CAUSE_HOST_ERROR,
-    SHUTDOWN_CAUSE_HOST_QMP_QUIT,
-    SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET,
-    SHUTDOWN_CAUSE_HOST_SIGNAL,
-    SHUTDOWN_CAUSE_HOST_UI,
-    SHUTDOWN_CAUSE_GUEST_SHUTDOWN,
-    SHUTDOWN_CAUSE_GUEST_RESET,
-    SHUTDOWN_CAUSE_GUEST_PANIC,
-    SHUTDOWN_CAUSE_SUBSYSTEM_RESET,
-    SHUTDOWN_CAUSE_SNAPSHOT_LOAD,
-    SHUTDOWN_CAUSE__MAX
-} ShutdownCause;
+/* RunState and ShutdownCause (RUN_STATE_RUNNING, SHUTDOWN_CAUSE_HOST_QMP_QUIT,
+ * ...) are generated from qapi/run-state.json, with QEMU's names. */
+#include "qapi/qapi-types-run-state.h"
 
 const char *runstate_name(RunState state);      /* "running", ... */
 const char *shutdown_cause_name(ShutdownCause); /* "host-signal", ... */
@@ -146,6 +113,15 @@ void qemu_register_shutdown_notifier(QEMURequestNotifier *fn, void *opaque);
 void qemu_register_reset_notifier(QEMURequestNotifier *fn, void *opaque);
 void qemu_register_powerdown_notifier(QEMURequestNotifier *fn, void *opaque);
 void qemu_unregister_request_notifier(QEMURequestNotifier *fn, void *opaque);
+
+/*
+ * Called when a guest panic is served, before the VM stops, with what
+ * happens next in QMP's GuestPanicAction words: "pause", "poweroff" or
+ * "run" (-action panic=none: called from the panicking vCPU's thread, BQL
+ * held). This is where QMP emits GUEST_PANICKED.
+ */
+typedef void QEMUPanicNotifier(void *opaque, const char *action);
+void qemu_register_panic_notifier(QEMUPanicNotifier *fn, void *opaque);
 
 /*
  * VM start/stop. vm_stop() freezes the VIRTUAL clock, sets the state and
