@@ -179,11 +179,12 @@ def test_later_options():
          "in Keel"),
         (["-initrd", "x"], "-initrd only allowed with -kernel option"),
         (["-drive", "file=x.img"],
-         "-drive file=x.img: block devices are not available yet in "
-         "Keel"),
-        (["-drive", "foo=bar"], "-drive foo=bar: Invalid parameter 'foo'"),
+         "-drive file=x.img: Could not open 'x.img': No such file or "
+         "directory"),
+        (["-drive", "foo=bar"],
+         "-drive foo=bar: Must specify either driver or file"),
         (["disk.img"],
-         "disk.img: block devices are not available yet in Keel"),
+         "disk.img: Could not open 'disk.img': No such file or directory"),
         (["-netdev", "user"], "-netdev user: Parameter 'id' is missing"),
         (["-netdev", "foo,id=n"],
          "-netdev foo,id=n: Parameter 'type' does not accept value "

@@ -13,6 +13,9 @@ mkdir -p "$out/$name-corpus"
 case "$name" in
 fuzz-json) units="$src/qobject/[a-z]*.c $src/util/error.c" ;;
 fuzz-opts) units="$src/util/opts.c $src/util/cutils.c $src/util/error.c" ;;
+fuzz-qcow2-open) units="$(ls "$src"/block/qcow2*.c | grep -v qcow2-create) $src/util/iov.c
+    $src/util/error.c $src/util/opts.c $src/util/cutils.c
+    $src/qobject/[a-z]*.c -lz" ;;
 *) echo "run-fuzz: unknown target $name" >&2; exit 2 ;;
 esac
 
