@@ -3,11 +3,14 @@
  * stream sockets, as a client (optionally reconnecting) or a server that
  * serves one peer at a time, or an fd passed by the parent (fd=). Telnet
  * negotiation is minimal: enough for telnet(1) to go to character mode.
+ * Input is read with recvmsg() so that fds a QMP client passes with
+ * SCM_RIGHTS (getfd, add-fd) are kept for qemu_chr_socket_take_fd().
  */
 #include "qemu/osdep.h"
 #include "chardev/chardev-internal.h"
 #include "qemu/main-loop.h"
 #include "qemu/timer.h"
+#include "monitor/qmp-fds.h"
 
 #include <netdb.h>
 #include <netinet/in.h>
@@ -16,6 +19,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+
+/* Bytes read at once; fds kept at most (more are closed at once). */
+#define TCP_READ_MAX 4096
+#define TCP_MAX_FDS 16
 
 /* Telnet protocol bytes (RFC 854, 857, 858, 1184). */
 #define IAC   255
@@ -53,13 +60,138 @@ typedef struct SocketChardev {
     int listen_fd;
     int fd;                   /* the connected peer, or -1 */
     char *addr_str;           /* "unix:/x" / "tcp:h:p": the disconnected name */
-    CharFdReader reader;
+    bool rd_active;           /* reading wanted (a peer, not at EOF) */
+    bool rd_registered;       /* read handler installed in the main loop */
+    int msgfds[TCP_MAX_FDS];  /* SCM_RIGHTS fds not taken yet, oldest first */
+    int msgfds_num;
     QEMUTimer *reconnect_timer;
     bool connect_err_reported;
     TelnetState tn_state;
 } SocketChardev;
 
 static void tcp_chr_update_filename(SocketChardev *s);
+static void tcp_chr_disconnect(SocketChardev *s);
+static void tcp_chr_filter(Chardev *chr, const uint8_t *buf, int len);
+
+/*
+ * Reading: flow-controlled like char-fd.c's reader, but with recvmsg() so
+ * that ancillary fds are not lost.
+ */
+static void tcp_chr_read_ready(void *opaque);
+
+static void tcp_chr_read_sync(SocketChardev *s)
+{
+    bool want = s->rd_active && s->fd >= 0 &&
+                qemu_chr_be_can_write(&s->parent) > 0;
+
+    if (want != s->rd_registered) {
+        qemu_set_fd_handler(s->fd, want ? tcp_chr_read_ready : NULL, NULL, s);
+        s->rd_registered = want;
+    }
+}
+
+static void tcp_chr_read_start(SocketChardev *s)
+{
+    s->rd_active = true;
+    tcp_chr_read_sync(s);
+}
+
+static void tcp_chr_read_stop(SocketChardev *s)
+{
+    s->rd_active = false;
+    tcp_chr_read_sync(s);
+}
+
+static void tcp_chr_drop_msgfds(SocketChardev *s)
+{
+    for (int i = 0; i < s->msgfds_num; i++) {
+        close(s->msgfds[i]);
+    }
+    s->msgfds_num = 0;
+}
+
+/* Keep the fds of every SCM_RIGHTS message; beyond the limit, close them. */
+static void tcp_chr_keep_msgfds(SocketChardev *s, struct msghdr *msg)
+{
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+        size_t n;
+        int *fds;
+
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+            c->cmsg_len < CMSG_LEN(0)) {
+            continue;
+        }
+        n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        fds = (int *)CMSG_DATA(c);
+        for (size_t i = 0; i < n; i++) {
+            if (s->msgfds_num < TCP_MAX_FDS) {
+                s->msgfds[s->msgfds_num++] = fds[i];
+            } else {
+                close(fds[i]);
+            }
+        }
+    }
+}
+
+static void tcp_chr_read_ready(void *opaque)
+{
+    SocketChardev *s = opaque;
+    uint8_t buf[TCP_READ_MAX];
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int) * TCP_MAX_FDS)];
+    } ctl;
+    struct iovec iov;
+    struct msghdr msg = { 0 };
+    int can = qemu_chr_be_can_write(&s->parent);
+    ssize_t n;
+
+    if (can <= 0) {
+        /* The frontend filled up: stop polling until accept_input. */
+        tcp_chr_read_sync(s);
+        return;
+    }
+    iov.iov_base = buf;
+    iov.iov_len = MIN(can, (int)sizeof(buf));
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = &ctl;
+    msg.msg_controllen = sizeof(ctl);
+    n = recvmsg(s->fd, &msg, MSG_CMSG_CLOEXEC);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+        return;
+    }
+    if (n >= 0) {
+        tcp_chr_keep_msgfds(s, &msg);
+    }
+    if (n <= 0) {
+        tcp_chr_disconnect(s);
+        return;
+    }
+    if (s->is_telnet) {
+        tcp_chr_filter(&s->parent, buf, n);
+    } else {
+        qemu_chr_be_write(&s->parent, buf, n);
+    }
+    /* The frontend may be full now, or the peer gone. */
+    if (s->rd_active) {
+        tcp_chr_read_sync(s);
+    }
+}
+
+int qemu_chr_socket_take_fd(Chardev *chr)
+{
+    SocketChardev *s = (SocketChardev *)chr;
+    int fd;
+
+    if (!chr || chr->drv != &chardev_socket_driver || s->msgfds_num == 0) {
+        return -1;
+    }
+    fd = s->msgfds[0];
+    s->msgfds_num--;
+    memmove(s->msgfds, s->msgfds + 1, s->msgfds_num * sizeof(int));
+    return fd;
+}
 
 /* "host:port" of a socket address, numeric; "[v6]:port" for IPv6. */
 static char *tcp_chr_addr_to_str(const struct sockaddr *sa, socklen_t len)
@@ -88,7 +220,6 @@ static char *tcp_chr_addr_to_str(const struct sockaddr *sa, socklen_t len)
  */
 
 static void tcp_chr_accept(void *opaque);
-static void tcp_chr_filter(Chardev *chr, const uint8_t *buf, int len);
 
 static void tcp_chr_listen_handler(SocketChardev *s, bool on)
 {
@@ -112,9 +243,11 @@ static void tcp_chr_disconnect(SocketChardev *s)
     if (s->fd < 0) {
         return;
     }
-    char_fd_reader_stop(&s->reader);
+    tcp_chr_read_stop(s);
     close(s->fd);
     s->fd = -1;
+    /* What the peer passed and nobody took goes with it. */
+    tcp_chr_drop_msgfds(s);
     tcp_chr_update_filename(s);
     if (s->is_listen) {
         /* Whoever waits in the backlog is next. */
@@ -122,11 +255,6 @@ static void tcp_chr_disconnect(SocketChardev *s)
     }
     tcp_chr_arm_reconnect(s);
     qemu_chr_be_event(&s->parent, CHR_EVENT_CLOSED);
-}
-
-static void tcp_chr_hup(Chardev *chr)
-{
-    tcp_chr_disconnect((SocketChardev *)chr);
 }
 
 /* Adopt a connected socket; emit_open: tell the frontend now (at creation
@@ -156,10 +284,8 @@ static void tcp_chr_new_client(SocketChardev *s, int fd, bool emit_open)
     if (s->is_telnet) {
         char_fd_write(fd, telnet_init, sizeof(telnet_init), true);
     }
-    char_fd_reader_init(&s->reader, &s->parent, fd, tcp_chr_hup);
-    s->reader.filter = s->is_telnet ? tcp_chr_filter : NULL;
     tcp_chr_update_filename(s);
-    char_fd_reader_start(&s->reader);
+    tcp_chr_read_start(s);
     if (emit_open) {
         qemu_chr_be_event(&s->parent, CHR_EVENT_OPENED);
     }
@@ -531,7 +657,6 @@ static bool tcp_chr_open_inner(Chardev *chr, QemuOpts *opts, bool *be_opened,
 
     s->listen_fd = -1;
     s->fd = -1;
-    char_fd_reader_init(&s->reader, chr, -1, NULL);
     s->reconnect_timer = timer_new_ms(QEMU_CLOCK_REALTIME, tcp_chr_reconnect,
                                       s);
 
@@ -646,17 +771,18 @@ static int tcp_chr_out_fd(Chardev *chr)
 
 static void tcp_chr_update_read(Chardev *chr)
 {
-    char_fd_reader_update(&((SocketChardev *)chr)->reader);
+    tcp_chr_read_sync((SocketChardev *)chr);
 }
 
 static void tcp_chr_close(Chardev *chr)
 {
     SocketChardev *s = (SocketChardev *)chr;
 
-    char_fd_reader_stop(&s->reader);
+    tcp_chr_read_stop(s);
     if (s->fd >= 0) {
         close(s->fd);
     }
+    tcp_chr_drop_msgfds(s);
     if (s->listen_fd >= 0) {
         tcp_chr_listen_handler(s, false);
         close(s->listen_fd);

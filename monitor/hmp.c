@@ -1,53 +1,54 @@
 /*
- * hmp.c: the human monitor of the foundation: a line editor good enough
- * for a terminal or a pipe, the "(qemu) " prompt and a table of a few
- * commands (help, quit, stop, cont, info version|status|name|uuid|chardev).
- * The full HMP, its history and completion come with a later issue.
+ * hmp.c: the human monitor session: a Monitor on a chardev (the banner,
+ * the "(qemu) " prompt, readline, the mux focus) or on a string sink for
+ * human-monitor-command, and the dispatcher that splits a command line
+ * by the command's argument spec into a QDict with QEMU's error texts.
  */
 #include "qemu/osdep.h"
-#include "monitor/monitor.h"
-#include "system/runstate.h"
-#include "system/system.h"
+#include "monitor/hmp.h"
+#include "qobject/qbool.h"
+#include "qobject/qnum.h"
+#include "qobject/qstring.h"
 
-#define MONITOR_LINE_MAX 4096
-
-struct Monitor {
-    CharBackend be;
-    bool use_readline;
-    bool reset_seen;     /* the banner went out */
-    bool mux_out;        /* a mux gave the input focus to someone else */
-    bool last_was_cr;    /* swallow the "\n" of a "\r\n" */
-    int esc_state;       /* 0, 1 after ESC, 2 inside "ESC [" */
-    bool quitting;       /* "quit" ran: no more prompts or commands */
-    GString *line;
-};
-
-typedef struct MonitorCmd {
-    const char *name;    /* "quit|q": aliases after '|' */
-    const char *args;
-    const char *help;
-    void (*handler)(Monitor *mon, const char *arg);
-} MonitorCmd;
+#define HMP_PROMPT "(qemu) "
 
 static GPtrArray *monitors;
+
+static void monitor_puts(Monitor *mon, const char *text, size_t len)
+{
+    g_autoptr(GString) out = g_string_sized_new(len + 16);
+
+    /* QEMU sends "\r\n" to terminals and to human-monitor-command alike. */
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\n') {
+            g_string_append_c(out, '\r');
+        }
+        g_string_append_c(out, text[i]);
+    }
+    if (mon->sink) {
+        g_string_append_len(mon->sink, out->str, out->len);
+    } else {
+        qemu_chr_fe_write_all(&mon->be, (const uint8_t *)out->str, out->len);
+    }
+}
 
 void monitor_printf(Monitor *mon, const char *fmt, ...)
 {
     g_autofree char *text = NULL;
-    GString *out = g_string_new(NULL);
     va_list ap;
 
     va_start(ap, fmt);
     text = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    for (const char *p = text; *p; p++) {
-        if (*p == '\n') {
-            g_string_append_c(out, '\r');
-        }
-        g_string_append_c(out, *p);
+    monitor_puts(mon, text, strlen(text));
+}
+
+void hmp_handle_error(Monitor *mon, Error *err)
+{
+    if (err) {
+        monitor_printf(mon, "Error: %s\n", error_get_pretty(err));
+        error_free(err);
     }
-    qemu_chr_fe_write_all(&mon->be, (const uint8_t *)out->str, out->len);
-    g_string_free(out, true);
 }
 
 static void monitor_error_hook(void *opaque, const char *text)
@@ -55,256 +56,427 @@ static void monitor_error_hook(void *opaque, const char *text)
     monitor_printf(opaque, "%s", text);
 }
 
-/* --- commands ------------------------------------------------------------ */
+static const char *hmp_skip_space(const char *p);
 
-static void hmp_help(Monitor *mon, const char *arg);
-static void hmp_info(Monitor *mon, const char *arg);
+/* --- command lookup ------------------------------------------------------ */
 
-static void hmp_quit(Monitor *mon, const char *arg)
+static bool hmp_name_matches(const char *names, const char *word, size_t len)
 {
-    mon->quitting = true;
-    qemu_system_shutdown_request(SHUTDOWN_CAUSE_HOST_QMP_QUIT);
-}
+    const char *p = names;
 
-static void hmp_stop(Monitor *mon, const char *arg)
-{
-    vm_stop(RUN_STATE_PAUSED);
-}
+    for (;;) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
 
-static void hmp_cont(Monitor *mon, const char *arg)
-{
-    vm_start();
-}
-
-static void hmp_system_powerdown(Monitor *mon, const char *arg)
-{
-    qemu_system_powerdown_request();
-}
-
-static void hmp_info_version(Monitor *mon, const char *arg)
-{
-    monitor_printf(mon, "%s (Keel %s)\n", QEMU_VERSION, KEEL_VERSION);
-}
-
-static void hmp_info_status(Monitor *mon, const char *arg)
-{
-    RunState state = runstate_get();
-    bool running = runstate_is_running();
-
-    monitor_printf(mon, "VM status: %s", running ? "running" : "paused");
-    if (!running && state != RUN_STATE_PAUSED) {
-        monitor_printf(mon, " (%s)", runstate_name(state));
-    }
-    monitor_printf(mon, "\n");
-}
-
-static void hmp_info_name(Monitor *mon, const char *arg)
-{
-    if (qemu_name) {
-        monitor_printf(mon, "%s\n", qemu_name);
-    }
-}
-
-static void hmp_info_uuid(Monitor *mon, const char *arg)
-{
-    monitor_printf(mon, "%s\n", qemu_uuid_string());
-}
-
-static void hmp_info_chardev(Monitor *mon, const char *arg)
-{
-    GString *out = g_string_new(NULL);
-
-    qemu_chr_info_list(out);
-    monitor_printf(mon, "%s", out->str);
-    g_string_free(out, true);
-}
-
-static const MonitorCmd hmp_cmds[] = {
-    { "cont|c", "", "resume emulation", hmp_cont },
-    { "help|?", "[cmd]", "show the help", hmp_help },
-    { "info", "[subcommand]", "show various information about the system "
-      "state", hmp_info },
-    { "quit|q", "", "quit the emulator", hmp_quit },
-    { "stop|s", "", "stop emulation", hmp_stop },
-    { "system_powerdown", "", "send system power down event",
-      hmp_system_powerdown },
-    { NULL }
-};
-
-static const MonitorCmd hmp_info_cmds[] = {
-    { "chardev", "", "show the character devices", hmp_info_chardev },
-    { "name", "", "show the current VM name", hmp_info_name },
-    { "status", "", "show the current VM status (running|paused)",
-      hmp_info_status },
-    { "uuid", "", "show the current VM UUID", hmp_info_uuid },
-    { "version", "", "show the version of QEMU", hmp_info_version },
-    { NULL }
-};
-
-static bool hmp_name_matches(const char *names, const char *word)
-{
-    g_auto(GStrv) alts = g_strsplit(names, "|", 0);
-
-    for (char **a = alts; *a; a++) {
-        if (!strcmp(*a, word)) {
+        if (n == len && !strncmp(p, word, len)) {
             return true;
         }
+        if (!bar) {
+            return false;
+        }
+        p = bar + 1;
     }
-    return false;
 }
 
-static const MonitorCmd *hmp_find(const MonitorCmd *table, const char *word)
+static const HMPCommand *hmp_find(const HMPCommand *table, const char *word,
+                                  size_t len)
 {
-    for (const MonitorCmd *c = table; c->name; c++) {
-        if (hmp_name_matches(c->name, word)) {
+    for (const HMPCommand *c = table; c->name; c++) {
+        if (hmp_name_matches(c->name, word, len)) {
             return c;
         }
     }
     return NULL;
 }
 
-static void hmp_print_cmd(Monitor *mon, const char *prefix,
-                          const MonitorCmd *c)
+static void hmp_print_help(Monitor *mon, const char *prefix,
+                           const HMPCommand *c)
 {
-    monitor_printf(mon, "%s%s %s -- %s\n", prefix, c->name, c->args, c->help);
+    monitor_printf(mon, "%s%s %s -- %s\n", prefix, c->name, c->params,
+                   c->help);
 }
 
-static void hmp_help(Monitor *mon, const char *arg)
+void hmp_info_help(Monitor *mon, const QDict *qdict)
 {
-    const MonitorCmd *c;
+    for (const HMPCommand *c = hmp_info_cmds; c->name; c++) {
+        hmp_print_help(mon, "info ", c);
+    }
+}
 
-    if (arg && *arg) {
-        if (!strcmp(arg, "info")) {
-            for (c = hmp_info_cmds; c->name; c++) {
-                hmp_print_cmd(mon, "info ", c);
+void hmp_help(Monitor *mon, const QDict *qdict)
+{
+    const char *name = qdict_get_try_str(qdict, "name");
+    const HMPCommand *c;
+
+    if (!name) {
+        for (c = hmp_cmds; c->name; c++) {
+            hmp_print_help(mon, "", c);
+        }
+        return;
+    }
+    c = hmp_find(hmp_cmds, name, strcspn(name, " \t"));
+    if (c && c->sub_table && name[strcspn(name, " \t")]) {
+        /* "help info registers": that subcommand's line. */
+        const char *sub = hmp_skip_space(name + strcspn(name, " \t"));
+        const HMPCommand *s = hmp_find(c->sub_table, sub, strlen(sub));
+
+        if (s) {
+            hmp_print_help(mon, "info ", s);
+            return;
+        }
+        c = NULL;
+    }
+    if (!c) {
+        monitor_printf(mon, "unknown command: '%s'\n", name);
+        return;
+    }
+    if (c->sub_table) {
+        hmp_info_help(mon, NULL);
+        return;
+    }
+    hmp_print_help(mon, "", c);
+}
+
+/* --- argument parsing ---------------------------------------------------- */
+
+static const char *hmp_skip_space(const char *p)
+{
+    while (*p == ' ' || *p == '\t') {
+        p++;
+    }
+    return p;
+}
+
+/* A word, or a "quoted string" with \n \" \\ escapes. NULL: bad quoting. */
+static char *hmp_get_word(const char **pp)
+{
+    const char *p = *pp;
+    GString *s = g_string_new(NULL);
+
+    if (*p == '"') {
+        p++;
+        while (*p && *p != '"') {
+            if (*p == '\\' && p[1]) {
+                p++;
+                g_string_append_c(s, *p == 'n' ? '\n' : *p == 'r' ? '\r' : *p);
+            } else {
+                g_string_append_c(s, *p);
             }
-            return;
+            p++;
         }
-        c = hmp_find(hmp_cmds, arg);
+        if (*p != '"') {
+            g_string_free(s, true);
+            return NULL;
+        }
+        p++;
+    } else {
+        while (*p && *p != ' ' && *p != '\t') {
+            g_string_append_c(s, *p++);
+        }
+    }
+    *pp = p;
+    return g_string_free(s, false);
+}
+
+/* /fmt: count, format letter, size letter; defaults from the monitor. */
+static bool hmp_parse_format(Monitor *mon, const char **pp, QDict *qdict,
+                             const char *cmdname)
+{
+    const char *p = *pp;
+    int64_t count = 1;
+    int size = -1;
+    char format = 0;
+
+    if (*p == '/') {
+        p++;
+        if (g_ascii_isdigit(*p)) {
+            count = 0;
+            while (g_ascii_isdigit(*p)) {
+                count = MIN(count * 10 + (*p - '0'), 1000000);
+                p++;
+            }
+        }
+        for (;; p++) {
+            if (strchr("xduoci", *p) && *p) {
+                format = *p;
+            } else if (*p == 'b') {
+                size = 1;
+            } else if (*p == 'h') {
+                size = 2;
+            } else if (*p == 'w') {
+                size = 4;
+            } else if (*p == 'g' || *p == 'L') {
+                size = 8;
+            } else {
+                break;
+            }
+        }
+        if (*p && *p != ' ' && *p != '\t') {
+            monitor_printf(mon, "invalid char in format: '%c'\n", *p);
+            return false;
+        }
+        if (!format) {
+            format = mon->last_format;
+        }
+        if (format != 'i') {
+            if (size < 0) {
+                size = mon->last_size;
+            }
+            mon->last_size = size;
+        }
+        mon->last_format = format;
+    } else {
+        format = mon->last_format;
+        if (format != 'i') {
+            size = mon->last_size;
+        }
+    }
+    qdict_put_int(qdict, "count", count);
+    qdict_put_int(qdict, "format", format);
+    qdict_put_int(qdict, "size", size);
+    *pp = p;
+    return true;
+}
+
+/*
+ * Fill qdict from args by the command's spec. On error, prints QEMU's
+ * message and returns false (the caller adds the "Try help" line).
+ */
+static bool hmp_parse_args(Monitor *mon, const char *cmdname,
+                           const char *spec, const char *args, QDict *qdict)
+{
+    g_auto(GStrv) items = g_strsplit(spec, ",", 0);
+    const char *p = args;
+
+    for (char **it = items; *it && **it; it++) {
+        const char *colon = strchr(*it, ':');
+        g_autofree char *key = NULL;
+        const char *type;
+        bool optional;
+
+        p = hmp_skip_space(p);
+        if ((*it)[0] == '-') {
+            /* Flags: "-a" given as its own word. */
+            key = g_strdup(*it + 1);
+            if (p[0] == '-' && p[1] == key[0] &&
+                (p[2] == '\0' || p[2] == ' ' || p[2] == '\t')) {
+                qdict_put_bool(qdict, key, true);
+                p += 2;
+            }
+            continue;
+        }
+        if (!colon) {
+            continue;
+        }
+        key = g_strndup(*it, colon - *it);
+        type = colon + 1;
+        optional = type[1] == '?';
+        switch (type[0]) {
+        case 's':
+        case 'F': {
+            char *word;
+
+            if (!*p) {
+                if (optional) {
+                    break;
+                }
+                monitor_printf(mon, "%s: %s expected\n", cmdname,
+                               type[0] == 'F' ? "filename" : "string");
+                return false;
+            }
+            word = hmp_get_word(&p);
+            if (!word) {
+                monitor_printf(mon, "%s: %s expected\n", cmdname,
+                               type[0] == 'F' ? "filename" : "string");
+                return false;
+            }
+            qdict_put_str(qdict, key, word);
+            g_free(word);
+            break;
+        }
+        case 'S': {
+            g_autofree char *rest = g_strchomp(g_strdup(p));
+
+            if (!*rest) {
+                if (optional) {
+                    break;
+                }
+                monitor_printf(mon, "%s: string expected\n", cmdname);
+                return false;
+            }
+            qdict_put_str(qdict, key, rest);
+            p += strlen(p);
+            break;
+        }
+        case 'i':
+        case 'l': {
+            Error *err = NULL;
+            int64_t val;
+
+            if (!*p && optional) {
+                break;
+            }
+            if (!hmp_expr_parse(&p, hmp_cpu_register, mon, &val, &err)) {
+                monitor_printf(mon, "%s\n", error_get_pretty(err));
+                error_free(err);
+                return false;
+            }
+            if (type[0] == 'i' && (val < INT32_MIN || val > UINT32_MAX)) {
+                monitor_printf(mon, "integer is for 32-bit values\n");
+                return false;
+            }
+            qdict_put_int(qdict, key, val);
+            break;
+        }
+        case '/':
+            if (!hmp_parse_format(mon, &p, qdict, cmdname)) {
+                return false;
+            }
+            break;
+        }
+    }
+    p = hmp_skip_space(p);
+    if (*p) {
+        monitor_printf(mon, "%s: extraneous characters at the end of line\n",
+                       cmdname);
+        return false;
+    }
+    return true;
+}
+
+void hmp_handle_command(Monitor *mon, const char *cmdline)
+{
+    const char *p = hmp_skip_space(cmdline);
+    const HMPCommand *table = hmp_cmds, *c;
+    g_autofree char *cmdname = NULL;
+    g_autoptr(QDict) qdict = qdict_new();
+
+    if (!*p) {
+        return;
+    }
+    for (;;) {
+        size_t len = strcspn(p, " \t");
+        char *full;
+
+        c = hmp_find(table, p, len);
+        full = cmdname ? g_strdup_printf("%s %.*s", cmdname, (int)len, p)
+                       : g_strndup(p, len);
+        g_free(cmdname);
+        cmdname = full;
+        p = hmp_skip_space(p + len);
         if (!c) {
-            monitor_printf(mon, "unknown command: '%s'\n", arg);
+            monitor_printf(mon, "unknown command: '%s'\n", cmdname);
             return;
         }
-        hmp_print_cmd(mon, "", c);
-        return;
-    }
-    for (c = hmp_cmds; c->name; c++) {
-        hmp_print_cmd(mon, "", c);
-    }
-}
-
-static void hmp_info(Monitor *mon, const char *arg)
-{
-    const MonitorCmd *c;
-
-    if (!arg || !*arg) {
-        for (c = hmp_info_cmds; c->name; c++) {
-            hmp_print_cmd(mon, "info ", c);
+        if (!c->sub_table || !*p) {
+            break;
         }
-        return;
+        table = c->sub_table;
     }
-    c = hmp_find(hmp_info_cmds, arg);
-    if (!c) {
-        monitor_printf(mon, "unknown command: 'info %s'\n", arg);
-        return;
-    }
-    c->handler(mon, NULL);
-}
-
-static void hmp_execute(Monitor *mon, const char *cmdline)
-{
-    g_autofree char *copy = g_strstrip(g_strdup(cmdline));
-    const MonitorCmd *c;
-    char *arg;
-
-    if (!*copy) {
-        return;
-    }
-    arg = copy + strcspn(copy, " \t");
-    if (*arg) {
-        *arg++ = '\0';
-        arg = g_strstrip(arg);
-    }
-    c = hmp_find(hmp_cmds, copy);
-    if (!c) {
-        monitor_printf(mon, "unknown command: '%s'\n", copy);
+    if (!hmp_parse_args(mon, cmdname, c->args_type, p, qdict)) {
+        monitor_printf(mon, "Try \"help %s\" for more information\n",
+                       cmdname);
         return;
     }
     /* Errors reported while the command runs belong to this monitor. */
     error_set_print_hook(monitor_error_hook, mon);
-    c->handler(mon, arg);
+    c->cmd(mon, qdict);
     error_set_print_hook(NULL, NULL);
 }
 
-/* --- line editing -------------------------------------------------------- */
+/* --- completion ---------------------------------------------------------- */
 
-static void monitor_show_prompt(Monitor *mon)
+static void hmp_complete_names(const HMPCommand *table, const char *word,
+                               GPtrArray *out)
 {
-    if (mon->use_readline && !mon->quitting) {
-        monitor_printf(mon, "(qemu) ");
+    size_t len = strlen(word);
+
+    for (const HMPCommand *c = table; c->name; c++) {
+        g_auto(GStrv) alts = g_strsplit(c->name, "|", 0);
+
+        for (char **a = alts; *a; a++) {
+            if (!strncmp(*a, word, len)) {
+                g_ptr_array_add(out, g_strdup(*a));
+            }
+        }
     }
 }
 
-static void monitor_enter(Monitor *mon)
+void hmp_complete(Monitor *mon, const char *line, GPtrArray *out)
 {
-    g_autofree char *cmd = g_strdup(mon->line->str);
+    g_auto(GStrv) words = NULL;
+    const char *last = strrchr(line, ' ');
+    unsigned n;
 
-    g_string_truncate(mon->line, 0);
-    if (mon->use_readline) {
-        monitor_printf(mon, "\n");
+    last = last ? last + 1 : line;
+    words = g_strsplit_set(line, " \t", 0);
+    n = 0;
+    for (char **w = words; *w; w++) {
+        if (**w || !w[1]) {
+            words[n++] = *w;
+        } else {
+            g_free(*w);
+        }
     }
-    hmp_execute(mon, cmd);
+    words[n] = NULL;
+    if (n <= 1) {
+        hmp_complete_names(hmp_cmds, last, out);
+    } else if (n == 2 && (!strcmp(words[0], "info") ||
+                          !strcmp(words[0], "help") ||
+                          !strcmp(words[0], "?"))) {
+        hmp_complete_names(strcmp(words[0], "info") ? hmp_cmds
+                                                    : hmp_info_cmds,
+                           last, out);
+    }
+}
+
+/* --- the session --------------------------------------------------------- */
+
+static void monitor_rl_out(void *opaque, const char *text, size_t len)
+{
+    monitor_puts(opaque, text, len);
+}
+
+static void monitor_show_prompt(Monitor *mon)
+{
+    if (mon->quitting) {
+        return;
+    }
+    if (mon->rs) {
+        readline_start(mon->rs, HMP_PROMPT);
+    }
+}
+
+static void monitor_rl_exec(void *opaque, const char *line)
+{
+    Monitor *mon = opaque;
+
+    hmp_handle_command(mon, line);
     monitor_show_prompt(mon);
+}
+
+static void monitor_rl_complete(void *opaque, const char *line,
+                                GPtrArray *out)
+{
+    hmp_complete(opaque, line, out);
 }
 
 static void monitor_input_byte(Monitor *mon, uint8_t ch)
 {
     bool was_cr = mon->last_was_cr;
 
-    mon->last_was_cr = false;
-    /* Cursor and function keys: no history or cursor motion yet, so the
-     * whole escape sequence is dropped. */
-    if (mon->esc_state == 1) {
-        mon->esc_state = (ch == '[' || ch == 'O') ? 2 : 0;
+    if (mon->rs) {
+        readline_handle_byte(mon->rs, ch);
         return;
     }
-    if (mon->esc_state == 2) {
-        if (ch >= 0x40 && ch <= 0x7e) {
-            mon->esc_state = 0;
-        }
-        return;
-    }
-    switch (ch) {
-    case 27:
-        mon->esc_state = 1;
-        break;
-    case '\r':
-        mon->last_was_cr = true;
-        monitor_enter(mon);
-        break;
-    case '\n':
-        if (!was_cr) {
-            monitor_enter(mon);
-        }
-        break;
-    case 8:
-    case 127:
-        if (mon->line->len > 0) {
-            g_string_truncate(mon->line, mon->line->len - 1);
-            if (mon->use_readline) {
-                monitor_printf(mon, "\b \b");
-            }
-        }
-        break;
-    default:
-        if (ch < 32 || mon->line->len >= MONITOR_LINE_MAX) {
-            break;
-        }
+    mon->last_was_cr = ch == '\r';
+    if (ch == '\r' || (ch == '\n' && !was_cr)) {
+        g_autofree char *cmd = g_strdup(mon->line->str);
+
+        g_string_truncate(mon->line, 0);
+        hmp_handle_command(mon, cmd);
+    } else if (ch >= 32 && mon->line->len < READLINE_LINE_MAX) {
         g_string_append_c(mon->line, ch);
-        if (mon->use_readline) {
-            qemu_chr_fe_write_all(&mon->be, &ch, 1);
-        }
-        break;
     }
 }
 
@@ -329,7 +501,9 @@ static void monitor_event(void *opaque, QEMUChrEvent event)
     switch (event) {
     case CHR_EVENT_OPENED:
         g_string_truncate(mon->line, 0);
-        mon->esc_state = 0;
+        if (mon->rs) {
+            readline_reset(mon->rs);
+        }
         monitor_printf(mon, "QEMU %s monitor - type 'help' for more "
                        "information\n", QEMU_VERSION);
         if (!mon->mux_out) {
@@ -339,9 +513,8 @@ static void monitor_event(void *opaque, QEMUChrEvent event)
         break;
     case CHR_EVENT_MUX_IN:
         mon->mux_out = false;
-        if (mon->reset_seen) {
-            g_string_truncate(mon->line, 0);
-            monitor_show_prompt(mon);
+        if (mon->reset_seen && mon->rs) {
+            readline_show_prompt(mon->rs);
         }
         break;
     case CHR_EVENT_MUX_OUT:
@@ -356,16 +529,35 @@ static void monitor_event(void *opaque, QEMUChrEvent event)
     }
 }
 
-bool monitor_init_hmp(Chardev *chr, bool use_readline, Error **errp)
+static Monitor *monitor_new(void)
 {
     Monitor *mon = g_new0(Monitor, 1);
 
+    mon->line = g_string_new(NULL);
+    mon->last_format = 'x';
+    mon->last_size = 4;
+    return mon;
+}
+
+static void monitor_free(Monitor *mon)
+{
+    readline_free(mon->rs);
+    g_string_free(mon->line, true);
+    g_free(mon);
+}
+
+bool monitor_init_hmp(Chardev *chr, bool use_readline, Error **errp)
+{
+    Monitor *mon = monitor_new();
+
     if (!qemu_chr_fe_init(&mon->be, chr, errp)) {
-        g_free(mon);
+        monitor_free(mon);
         return false;
     }
-    mon->use_readline = use_readline;
-    mon->line = g_string_new(NULL);
+    if (use_readline) {
+        mon->rs = readline_new(monitor_rl_out, monitor_rl_exec,
+                               monitor_rl_complete, mon);
+    }
     if (!monitors) {
         monitors = g_ptr_array_new();
     }
@@ -373,6 +565,29 @@ bool monitor_init_hmp(Chardev *chr, bool use_readline, Error **errp)
     qemu_chr_fe_set_handlers(&mon->be, monitor_can_read, monitor_read,
                              monitor_event, mon, true);
     return true;
+}
+
+char *hmp_run_command_to_string(const char *cmdline, int cpu_index)
+{
+    Monitor *mon = monitor_new();
+    char *out;
+
+    mon->sink = g_string_new(NULL);
+    mon->cpu_index = cpu_index;
+    hmp_handle_command(mon, cmdline);
+    out = g_string_free(mon->sink, false);
+    monitor_free(mon);
+    return out;
+}
+
+GPtrArray *hmp_history(Monitor *mon)
+{
+    GPtrArray *h = g_ptr_array_new_with_free_func(g_free);
+
+    for (unsigned i = 0; mon->rs && i < readline_history_len(mon->rs); i++) {
+        g_ptr_array_add(h, g_strdup(readline_get_history(mon->rs, i)));
+    }
+    return h;
 }
 
 void monitor_cleanup(void)
@@ -384,8 +599,7 @@ void monitor_cleanup(void)
         Monitor *mon = g_ptr_array_index(monitors, i);
 
         qemu_chr_fe_deinit(&mon->be, false);
-        g_string_free(mon->line, true);
-        g_free(mon);
+        monitor_free(mon);
     }
     g_ptr_array_free(monitors, true);
     monitors = NULL;

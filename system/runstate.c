@@ -19,49 +19,16 @@ bool no_shutdown;
 bool no_reboot;
 PanicAction panic_action = PANIC_ACTION_SHUTDOWN;
 
-static const char *const runstate_names[RUN_STATE__MAX] = {
-    [RUN_STATE_DEBUG] = "debug",
-    [RUN_STATE_INMIGRATE] = "inmigrate",
-    [RUN_STATE_INTERNAL_ERROR] = "internal-error",
-    [RUN_STATE_IO_ERROR] = "io-error",
-    [RUN_STATE_PAUSED] = "paused",
-    [RUN_STATE_POSTMIGRATE] = "postmigrate",
-    [RUN_STATE_PRELAUNCH] = "prelaunch",
-    [RUN_STATE_FINISH_MIGRATE] = "finish-migrate",
-    [RUN_STATE_RESTORE_VM] = "restore-vm",
-    [RUN_STATE_RUNNING] = "running",
-    [RUN_STATE_SAVE_VM] = "save-vm",
-    [RUN_STATE_SHUTDOWN] = "shutdown",
-    [RUN_STATE_SUSPENDED] = "suspended",
-    [RUN_STATE_WATCHDOG] = "watchdog",
-    [RUN_STATE_GUEST_PANICKED] = "guest-panicked",
-    [RUN_STATE_COLO] = "colo",
-};
-
-static const char *const shutdown_cause_names[SHUTDOWN_CAUSE__MAX] = {
-    [SHUTDOWN_CAUSE_NONE] = "none",
-    [SHUTDOWN_CAUSE_HOST_ERROR] = "host-error",
-    [SHUTDOWN_CAUSE_HOST_QMP_QUIT] = "host-qmp-quit",
-    [SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET] = "host-qmp-system-reset",
-    [SHUTDOWN_CAUSE_HOST_SIGNAL] = "host-signal",
-    [SHUTDOWN_CAUSE_HOST_UI] = "host-ui",
-    [SHUTDOWN_CAUSE_GUEST_SHUTDOWN] = "guest-shutdown",
-    [SHUTDOWN_CAUSE_GUEST_RESET] = "guest-reset",
-    [SHUTDOWN_CAUSE_GUEST_PANIC] = "guest-panic",
-    [SHUTDOWN_CAUSE_SUBSYSTEM_RESET] = "subsystem-reset",
-    [SHUTDOWN_CAUSE_SNAPSHOT_LOAD] = "snapshot-load",
-};
-
 const char *runstate_name(RunState state)
 {
     g_assert(state >= 0 && state < RUN_STATE__MAX);
-    return runstate_names[state];
+    return RunState_str(state);
 }
 
 const char *shutdown_cause_name(ShutdownCause cause)
 {
     g_assert(cause >= 0 && cause < SHUTDOWN_CAUSE__MAX);
-    return shutdown_cause_names[cause];
+    return ShutdownCause_str(cause);
 }
 
 bool shutdown_caused_by_guest(ShutdownCause cause)
@@ -172,6 +139,7 @@ typedef struct RunstateNotifier {
 static GList *shutdown_notifiers;
 static GList *reset_notifiers;
 static GList *powerdown_notifiers;
+static GList *panic_notifiers;
 static GList *reset_handlers;
 static GList *exit_notifiers;
 
@@ -236,6 +204,20 @@ void qemu_unregister_request_notifier(QEMURequestNotifier *fn, void *opaque)
     shutdown_notifiers = notifier_remove(shutdown_notifiers, f, opaque);
     reset_notifiers = notifier_remove(reset_notifiers, f, opaque);
     powerdown_notifiers = notifier_remove(powerdown_notifiers, f, opaque);
+}
+
+void qemu_register_panic_notifier(QEMUPanicNotifier *fn, void *opaque)
+{
+    panic_notifiers = notifier_append(panic_notifiers, (void (*)(void))fn,
+                                      opaque);
+}
+
+static void panic_notify(const char *action)
+{
+    for (GList *l = panic_notifiers; l; l = l->next) {
+        RunstateNotifier *n = l->data;
+        ((QEMUPanicNotifier *)n->fn)(n->opaque, action);
+    }
 }
 
 void qemu_register_reset(QEMUResetHandler *func, void *opaque)
@@ -378,6 +360,7 @@ void qemu_system_guest_panicked(void)
 {
     qemu_log_mask(LOG_GUEST_ERROR, "Guest crashed\n");
     if (panic_action == PANIC_ACTION_NONE) {
+        panic_notify("run");
         return;
     }
     __atomic_store_n(&guest_panic_requested, 1, __ATOMIC_RELEASE);
@@ -396,6 +379,7 @@ static void runstate_serve_guest_panic(void)
 
     int none = SHUTDOWN_CAUSE_NONE;
 
+    panic_notify(pause ? "pause" : "poweroff");
     vm_stop(RUN_STATE_GUEST_PANICKED);
     /* A shutdown already asked for (a signal, quit) keeps its cause. */
     if (!pause) {

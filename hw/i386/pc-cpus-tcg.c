@@ -83,6 +83,18 @@ typedef struct PCTcgChips {
 
 static PCTcgChips pc_tcg_chips;
 
+/* The TCG board's 8259 pair / IOAPIC for the monitor (info pic, info irq);
+ * NULL before pc_irqchip_init / the vCPUs. */
+I8259State *pc_tcg_get_pic(void)
+{
+    return pc_tcg_chips.pic;
+}
+
+IOAPICState *pc_tcg_get_ioapic(void)
+{
+    return pc_tcg_ioapic;
+}
+
 #define PC_TCG_GSI_COUNT 24     /* the IOAPIC's pins, as under KVM */
 
 /* The 8259 master's INT: to LINT0 of the LAPICs (ExtINT on the BSP). */

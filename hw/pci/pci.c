@@ -7,6 +7,9 @@
 #include "qemu/osdep.h"
 #include "hw/pci/pci.h"
 
+/* Every bus a device was attached to, in order: bus numbers for the monitor. */
+static GPtrArray *pci_buses;
+
 #define PCI_COMMAND_WMASK (PCI_COMMAND_IO | PCI_COMMAND_MEMORY | \
                            PCI_COMMAND_MASTER | PCI_COMMAND_PARITY | \
                            PCI_COMMAND_SERR | PCI_COMMAND_INTX_DISABLE)
@@ -101,6 +104,12 @@ bool pci_bus_attach(PCIBus *bus, PCIDevice *d, uint8_t devfn)
     }
     d->devfn = devfn;
     bus->devices[devfn] = d;
+    if (!pci_buses) {
+        pci_buses = g_ptr_array_new();
+    }
+    if (!g_ptr_array_find(pci_buses, bus, NULL)) {
+        g_ptr_array_add(pci_buses, bus);
+    }
     /* Function 0 tells the OS whether to look at functions 1-7. */
     for (unsigned fn = 1; fn < 8; fn++) {
         if (bus->devices[fn0] && bus->devices[fn0 + fn]) {
@@ -129,5 +138,32 @@ void pci_bus_config_write(PCIBus *bus, uint8_t devfn, unsigned addr,
 
     if (d) {
         pci_config_write(d, addr, val, len);
+    }
+}
+
+uint64_t pci_bar_size(PCIDevice *d, unsigned n)
+{
+    uint32_t wmask = 0;
+
+    if (n >= PCI_NUM_BARS) {
+        return 0;
+    }
+    for (unsigned i = 0; i < 4; i++) {
+        wmask |= (uint32_t)d->wmask[PCI_BASE_ADDRESS_0 + 4 * n + i] << (8 * i);
+    }
+    return wmask ? (uint64_t)(uint32_t)~wmask + 1 : 0;
+}
+
+void pci_for_each_device(void (*fn)(void *opaque, int bus, PCIDevice *d),
+                         void *opaque)
+{
+    for (guint b = 0; pci_buses && b < pci_buses->len; b++) {
+        PCIBus *bus = g_ptr_array_index(pci_buses, b);
+
+        for (unsigned devfn = 0; devfn < 256; devfn++) {
+            if (bus->devices[devfn]) {
+                fn(opaque, b, bus->devices[devfn]);
+            }
+        }
     }
 }

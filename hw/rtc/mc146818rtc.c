@@ -8,6 +8,7 @@
 #include "hw/rtc/mc146818rtc.h"
 #include "hw/qdev-properties.h"
 #include "qemu/log.h"
+#include "qapi/qapi-events.h"
 
 #define NS_PER_SEC NANOSECONDS_PER_SECOND
 /* The datasheet's update cycle: UIP rises 244 us before the update. */
@@ -137,9 +138,13 @@ static void rtc_latch_time(RTCState *s)
 /* Restart the clock from what the registers say, at a second boundary. */
 static void rtc_load_time(RTCState *s)
 {
+    g_autofree char *path = object_get_canonical_path(OBJECT(s));
+
     s->base_sec = rtc_decode(s);
     s->base_clock_ns = qemu_clock_get_ns(s->clock);
     s->last_update_sec = s->base_sec;
+    /* The guest set the clock: QMP's RTC_CHANGE, offset from host time. */
+    qapi_event_send_rtc_change(s->base_sec - (int64_t)time(NULL), path);
 }
 
 static void rtc_update_irq(RTCState *s)

@@ -1,7 +1,8 @@
 /*
- * monitor.h: the human monitor (HMP) on a chardev. This is the small
- * monitor of the foundation (banner, prompt, a handful of commands); QMP
- * and the full HMP command set come with their own units.
+ * monitor.h: the human monitor (HMP) as the rest of the emulator sees it:
+ * attach one to a chardev, print to it, run a command line into a string
+ * (QMP's human-monitor-command), detach them all at exit. The command set
+ * and the session are in monitor/hmp*.c (include/monitor/hmp.h).
  */
 #ifndef MONITOR_MONITOR_H
 #define MONITOR_MONITOR_H
@@ -20,6 +21,14 @@ bool monitor_init_hmp(Chardev *chr, bool use_readline, Error **errp);
 
 /* printf to a monitor; "\n" goes out as "\r\n", as terminals expect. */
 void monitor_printf(Monitor *mon, const char *fmt, ...) QEMU_PRINTF(2, 3);
+
+/*
+ * hmp_run_command_to_string: - run one HMP command line on a monitor
+ * whose output goes to a string (lines end in "\r\n", as QEMU's
+ * human-monitor-command returns them), with vCPU cpu_index as the
+ * current one. Free with g_free.
+ */
+char *hmp_run_command_to_string(const char *cmdline, int cpu_index);
 
 /* Detach every monitor from its chardev (at exit, before the chardevs
  * themselves are deleted). */

@@ -46,4 +46,12 @@ void pc_tcg_put_boot_state(struct CPUX86State *env, const X86BootCpuState *st);
  */
 qemu_irq *pc_tcg_ioapic_irqs(void);
 
+/*
+ * pc_tcg_get_pic, pc_tcg_get_ioapic: - the TCG board's 8259 pair and
+ * IOAPIC, for the monitor's info pic / info irq; NULL before
+ * pc_irqchip_init / the vCPUs exist.
+ */
+struct I8259State *pc_tcg_get_pic(void);
+struct IOAPICState *pc_tcg_get_ioapic(void);
+
 #endif

@@ -108,4 +108,14 @@ uint32_t pci_bus_config_read(PCIBus *bus, uint8_t devfn, unsigned addr,
 void pci_bus_config_write(PCIBus *bus, uint8_t devfn, unsigned addr,
                           uint32_t val, unsigned len);
 
+/* The size of BAR n as registered (0: not implemented). */
+uint64_t pci_bar_size(PCIDevice *d, unsigned n);
+
+/*
+ * pci_for_each_device: - fn for every function on every bus that has one
+ * attached, in bus then devfn order; bus is the bus's number (0 first).
+ */
+void pci_for_each_device(void (*fn)(void *opaque, int bus, PCIDevice *d),
+                         void *opaque);
+
 #endif
