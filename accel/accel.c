@@ -7,8 +7,12 @@
 #include "qemu/osdep.h"
 #include "qemu/error.h"
 #include "system/accel.h"
+#include "system/accel-restart.h"
 
 static AccelState *current_accel;
+/* The names after the one in use in its list ("tcg" of "kvm:tcg"), or
+ * NULL: where accel_restart_with_fallback() goes (accel-restart.c). */
+static char *accel_fallback;
 
 static void accel_class_base_init(ObjectClass *klass, void *data)
 {
@@ -77,6 +81,29 @@ static bool accel_try(AccelClass *ac, MachineState *ms, Error **errp)
     return true;
 }
 
+/* Remember the names after the chosen one that this build has. */
+static void accel_set_fallback(char **rest)
+{
+    g_autoptr(GPtrArray) usable = g_ptr_array_new();
+
+    for (; *rest; rest++) {
+        if (accel_find(*rest)) {
+            g_ptr_array_add(usable, *rest);
+        }
+    }
+    g_free(accel_fallback);
+    accel_fallback = NULL;
+    if (usable->len) {
+        g_ptr_array_add(usable, NULL);
+        accel_fallback = g_strjoinv(":", (char **)usable->pdata);
+    }
+}
+
+const char *accel_fallback_spec(void)
+{
+    return accel_fallback;
+}
+
 bool accel_init_from_string(const char *spec, MachineState *ms, Error **errp)
 {
     g_auto(GStrv) names = g_strsplit(spec ? spec : "", ":", -1);
@@ -102,6 +129,7 @@ bool accel_init_from_string(const char *spec, MachineState *ms, Error **errp)
             continue;
         }
         if (accel_try(ac, ms, &err)) {
+            accel_set_fallback(names + i + 1);
             return true;
         }
         if (last) {

@@ -2,8 +2,12 @@
 # make demo: boot the default guest (Debian's kernel + the busybox
 # initramfs of tests/guest/mkinitrd.sh) to an interactive shell on this
 # terminal, under KVM when the host's KVM can run Linux and under TCG
-# otherwise (saying why in one line). "poweroff -f" in the guest, or
-# Ctrl-a x, ends it.
+# otherwise (saying why in one line). A KVM that this script cannot rule
+# out but that fails on Linux is handled by Keel itself: -accel kvm:tcg
+# prints one line and restarts the guest under TCG (docs/system/
+# invocation.md). The checks below only spare that detour (~1 minute of
+# KVM's instruction emulator on a PVM host before it gives up).
+# "poweroff -f" in the guest, or Ctrl-a x, ends it.
 # Usage: scripts/demo.sh [BUILD_DIR]   (default build)
 set -u
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,7 +53,7 @@ random.trust_cpu=on"
 if [ -z "$why_not_kvm" ]; then
     accel=kvm:tcg
     smp=2
-    echo "demo: booting $kernel under KVM (TCG if KVM fails to start)"
+    echo "demo: booting $kernel under KVM (Keel restarts it under TCG if KVM cannot run it)"
 else
     echo "$accels" | grep -qx tcg || die "$why_not_kvm, and this build has no TCG"
     accel=tcg

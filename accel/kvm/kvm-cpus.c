@@ -9,6 +9,7 @@
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "exec/memory.h"
+#include "system/accel-restart.h"
 #include "system/runstate.h"
 #include "system/kvm-userirq.h"
 #include "kvm-internal.h"
@@ -111,12 +112,44 @@ static int kvm_handle_mmio(KVMCPU *cpu)
     return KVM_RUN_CONTINUE;
 }
 
+/*
+ * KVM opened fine but cannot run this guest (this project's PVM hosts stop
+ * Linux's early ring-0 SSE with an emulation failure): with a fallback
+ * ("-accel kvm -accel tcg") the process restarts the guest under it and
+ * this does not return; otherwise, or if that fails, false.
+ */
+static bool kvm_restart_under_fallback(KVMCPU *cpu)
+{
+    struct kvm_run *run = cpu->run;
+    struct kvm_regs regs;
+    g_autofree char *why = NULL;
+
+    if (!accel_fallback_spec()) {
+        return false;
+    }
+    if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION) {
+        why = g_strdup("emulation failure");
+    } else {
+        why = g_strdup_printf("internal error, suberror %u",
+                              run->internal.suberror);
+    }
+    if (kvm_x86_get_regs(cpu, &regs, NULL)) {
+        g_autofree char *with_rip = g_strdup_printf(
+            "%s at RIP 0x%llx", why, (unsigned long long)regs.rip);
+
+        g_free(why);
+        why = g_steal_pointer(&with_rip);
+    }
+    return accel_restart_with_fallback("kvm", why);
+}
+
 static int kvm_handle_internal_error(KVMCPU *cpu)
 {
     struct kvm_run *run = cpu->run;
     uint32_t n = MIN(run->internal.ndata, G_N_ELEMENTS(run->internal.data));
     uint32_t i;
 
+    kvm_restart_under_fallback(cpu);
     error_printf("KVM internal error. Suberror: %d\n", run->internal.suberror);
     for (i = 0; i < n; i++) {
         error_printf("extra data[%u]: 0x%016llx\n", i,

@@ -36,49 +36,104 @@ void tb_jmp_cache_remove(TranslationBlock *tb)
         TranslationBlock *expect = tb;
 
         if (cpu->tb_jmp_cache) {
+            /* Sequentially consistent: see tb_jmp_cache_set. */
             __atomic_compare_exchange_n(&cpu->tb_jmp_cache->e[h].tb, &expect, NULL, false,
-                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+                                        __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
         }
     }
 }
 
-uint32_t curr_cflags(CPUState *cpu)
+/* Drop every entry (tb_flush: the TBs they point to are freed). */
+void tb_jmp_cache_reset(CPUState *cpu)
+{
+    TBJmpCache *jc = cpu->tb_jmp_cache;
+
+    for (unsigned i = 0; jc && i < TB_JMP_CACHE_SIZE; i++) {
+        __atomic_store_n(&jc->e[i].tb, NULL, __ATOMIC_RELAXED);
+    }
+}
+
+static inline uint32_t curr_cflags_inline(CPUState *cpu)
 {
     uint32_t cflags = cpu->tcg_cflags & ~CF_INVALID;
 
-    if (qemu_loglevel_mask(CPU_LOG_TB_NOCHAIN)) {
+    if (unlikely(qemu_loglevel_mask(CPU_LOG_TB_NOCHAIN))) {
         cflags |= CF_NO_GOTO_TB;
     }
     return cflags;
 }
 
-TranslationBlock *tb_lookup(CPUState *cpu, uint64_t pc, uint64_t cs_base,
-                            uint32_t flags, uint32_t cflags)
+uint32_t curr_cflags(CPUState *cpu)
 {
-    TBJmpCache *jc = cpu->tb_jmp_cache;
-    TBJmpCacheEntry *e = &jc->e[tb_jmp_cache_hash(pc)];
-    TranslationBlock *tb = __atomic_load_n(&e->tb, __ATOMIC_ACQUIRE);
-    void *host;
-    uint64_t phys;
+    return curr_cflags_inline(cpu);
+}
 
-    /*
-     * The cache is invalidated on every TLB flush (by generation), so a hit
-     * whose key matches still has the physical page it was translated from.
-     */
-    if (tb && e->gen == __atomic_load_n(&jc->gen, __ATOMIC_RELAXED) && tb->pc == pc &&
-        tb->cs_base == cs_base && tb->flags == flags &&
-        tb_cflags(tb) == cflags) {     /* an invalid TB never matches */
-        return tb;
-    }
-    phys = tlb_code_lookup(cpu, pc, &host, true, 0);
+/*
+ * The jump cache missed, or hit an entry of an older generation (cached:
+ * its TB). After a TLB flush (every context switch's CR3 write) most code
+ * pages map where they did: if pc still lies in the physical page cached
+ * was translated from, cached is what the hash table would return (one
+ * valid TB per key), so the entry is renewed without the table. A TB on
+ * two pages goes through the table, which checks the first page as well.
+ */
+static TranslationBlock * __attribute__((noinline))
+tb_lookup_slow(CPUState *cpu, TBJmpCacheEntry *e, TranslationBlock *cached,
+               uint64_t pc, uint64_t cs_base, uint32_t flags, uint32_t cflags)
+{
+    TranslationBlock *tb;
+    void *host;
+    uint64_t phys = tlb_code_lookup(cpu, pc, &host, true, 0);
+
     if (!host) {
         return NULL;    /* unmapped (tb_gen_code raises the fault) or not RAM */
+    }
+    if (cached && cached->page_addr[1] == (uint64_t)-1 &&
+        cached->page_addr[0] == (phys & TARGET_PAGE_MASK) &&
+        !(tb_cflags(cached) & CF_INVALID)) {
+        /* An invalidation racing with this clears e->tb; gen alone does not revive it. */
+        e->gen = __atomic_load_n(&cpu->tb_jmp_cache->gen, __ATOMIC_RELAXED);
+        tcg_stats_inc(jmp_cache_renewed);
+        return cached;
     }
     tb = tb_htable_lookup(pc, cs_base, flags, cflags, phys);
     if (tb) {
         tb_jmp_cache_set(cpu, pc, tb);
     }
     return tb;
+}
+
+/*
+ * Per goto_ptr (every RET and indirect jump) and per cpu_exec round: a hit
+ * reads one jump-cache entry and no TB. *tc_ptr: the TB's code.
+ */
+static inline TranslationBlock *tb_lookup_inline(CPUState *cpu, uint64_t pc,
+                                                 uint64_t cs_base, uint32_t flags,
+                                                 uint32_t cflags, const void **tc_ptr)
+{
+    TBJmpCache *jc = cpu->tb_jmp_cache;
+    TBJmpCacheEntry *e = &jc->e[tb_jmp_cache_hash(pc)];
+    TranslationBlock *tb = __atomic_load_n(&e->tb, __ATOMIC_ACQUIRE);
+
+    if (likely(tb && e->pc == pc && e->flags == flags && e->cs_base == cs_base &&
+               e->cflags == cflags)) {
+        if (likely(e->gen == __atomic_load_n(&jc->gen, __ATOMIC_RELAXED))) {
+            *tc_ptr = e->tc_ptr;
+            return tb;
+        }
+    } else {
+        tb = NULL;
+    }
+    tb = tb_lookup_slow(cpu, e, tb, pc, cs_base, flags, cflags);
+    *tc_ptr = tb ? tb->tc.ptr : NULL;
+    return tb;
+}
+
+TranslationBlock *tb_lookup(CPUState *cpu, uint64_t pc, uint64_t cs_base,
+                            uint32_t flags, uint32_t cflags)
+{
+    const void *tc_ptr;
+
+    return tb_lookup_inline(cpu, pc, cs_base, flags, cflags, &tc_ptr);
 }
 
 static void __attribute__((noinline)) cpu_log_exec_slow(CPUState *cpu,
@@ -116,18 +171,19 @@ const void *helper_lookup_tb_ptr(void *env)
     TranslationBlock *tb;
     uint64_t pc, cs_base;
     uint32_t flags;
+    const void *tc_ptr;
 
     /* The exclusive step runs one TB and must not go on without CF_PARALLEL. */
-    if (cpu->cflags_next_tb != (uint32_t)-1 || tcg_excl_owner) {
+    if (unlikely(cpu->cflags_next_tb != (uint32_t)-1 || tcg_excl_owner)) {
         return tcg_code_gen_epilogue;
     }
     cpu->tcg_ops->get_tb_cpu_state(cpu, &pc, &cs_base, &flags);
-    tb = tb_lookup(cpu, pc, cs_base, flags, curr_cflags(cpu));
-    if (!tb) {
+    tb = tb_lookup_inline(cpu, pc, cs_base, flags, curr_cflags_inline(cpu), &tc_ptr);
+    if (unlikely(!tb)) {
         return tcg_code_gen_epilogue;
     }
     cpu_log_exec(cpu, tb);
-    return tb->tc.ptr;
+    return tc_ptr;
 }
 
 /* ---- leaving guest code ---- */
@@ -327,7 +383,9 @@ static int cpu_exec_loop(CPUState *cpu)
             } else {
                 cpu->cflags_next_tb = -1;
             }
-            tb = tb_lookup(cpu, pc, cs_base, flags, cflags);
+            const void *tc_ptr;
+
+            tb = tb_lookup_inline(cpu, pc, cs_base, flags, cflags, &tc_ptr);
             if (!tb) {
                 tb = tb_gen_code(cpu, pc, cs_base, flags, cflags);
                 if (tb->page_addr[0] != (uint64_t)-1) {

@@ -94,11 +94,19 @@ void tb_maint_flush(void);
 
 /*
  * Entries are valid only in the generation they were stored in: a TLB
- * flush (every CR3 write) bumps gen instead of clearing 4096 pointers.
- * The owning vCPU writes tb and gen; other threads only CAS tb to NULL.
+ * flush (every CR3 write) bumps gen instead of clearing 4096 entries. An
+ * entry holds a copy of its TB's key and code pointer, so a hit (the
+ * goto_ptr lookup after every RET) reads one entry and never the TB
+ * itself. The owning vCPU writes entries; other threads only CAS tb to
+ * NULL (invalidation), and tb == NULL is a miss whatever the copies say.
  */
 typedef struct TBJmpCacheEntry {
+    uint64_t pc;
+    uint64_t cs_base;
     TranslationBlock *tb;
+    const void *tc_ptr;
+    uint32_t flags;
+    uint32_t cflags;
     uint32_t gen;
 } TBJmpCacheEntry;
 
@@ -113,18 +121,37 @@ static inline unsigned tb_jmp_cache_hash(uint64_t pc)
                       (TB_JMP_CACHE_SIZE - 1));
 }
 
+/* A TLB flush: entries of older generations need their page re-checked. */
 void tb_jmp_cache_clear(CPUState *cpu);
+/* tb_flush: drop every entry (their TBs are freed). */
+void tb_jmp_cache_reset(CPUState *cpu);
 
 /* This thread runs an exclusive section (tcg-exclusive.c). */
 extern __thread bool tcg_excl_owner;
 
-/* Remember tb as what cpu runs at pc (the current generation). */
+/*
+ * Remember tb as what cpu runs at pc (the current generation). A TB
+ * invalidated between its lookup and this store would stay cached: the
+ * store and the CF_INVALID check below pair with tb_phys_invalidate's
+ * CF_INVALID store and tb_jmp_cache_remove's CAS (all sequentially
+ * consistent), so one side always sees the other and drops the entry.
+ */
 static inline void tb_jmp_cache_set(CPUState *cpu, uint64_t pc, TranslationBlock *tb)
 {
     TBJmpCacheEntry *e = &cpu->tb_jmp_cache->e[tb_jmp_cache_hash(pc)];
+    TranslationBlock *expect = tb;
 
+    e->pc = pc;
+    e->cs_base = tb->cs_base;
+    e->flags = tb->flags;
+    e->cflags = tb->cflags & ~CF_INVALID;
+    e->tc_ptr = tb->tc.ptr;
     e->gen = __atomic_load_n(&cpu->tb_jmp_cache->gen, __ATOMIC_RELAXED);
-    __atomic_store_n(&e->tb, tb, __ATOMIC_RELEASE);
+    __atomic_store_n(&e->tb, tb, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&tb->cflags, __ATOMIC_SEQ_CST) & CF_INVALID) {
+        __atomic_compare_exchange_n(&e->tb, &expect, NULL, false,
+                                    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+    }
 }
 /* Drop tb from every vCPU's jump cache. */
 void tb_jmp_cache_remove(TranslationBlock *tb);
@@ -155,8 +182,23 @@ typedef struct CPUTLBDesc {
     bool dirty;
 } CPUTLBDesc;
 
+/*
+ * The RAM section the last fill found, for the next fills (a TLB refill
+ * after a flush walks many pages of the same RAM block): valid while the
+ * address space's current flat view is still fv, on which it holds a
+ * reference (so the pointer cannot be reused for a newer view).
+ * [start, end): guest physical, host: the host address of start.
+ */
+typedef struct CPUTLBRamCache {
+    FlatView *fv;
+    uint64_t start, end;
+    uint8_t *host;
+    bool readonly;
+} CPUTLBRamCache;
+
 typedef struct CPUTLB {
     CPUTLBDesc d[NB_MMU_MODES];
+    CPUTLBRamCache ram;
 } CPUTLB;
 
 void tlb_init(CPUState *cpu);

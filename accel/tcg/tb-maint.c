@@ -179,7 +179,7 @@ void tb_phys_invalidate(TranslationBlock *tb)
         tb_unlock();
         return;
     }
-    __atomic_store_n(&tb->cflags, tb->cflags | CF_INVALID, __ATOMIC_RELEASE);
+    __atomic_store_n(&tb->cflags, tb->cflags | CF_INVALID, __ATOMIC_SEQ_CST);
     g_hash_table_remove(tb_htable, tb);
     if (tb->page_addr[0] != (uint64_t)-1) {
         tb_page_remove(tb, 0, tb->page_addr[0]);

@@ -1,11 +1,13 @@
 /*
  * tcg-accel.c: the "tcg" accelerator class: its -accel properties
- * (tb-size, thread, split-wx) checked with QEMU 7.2's messages, the
+ * (tb-size, thread, split-wx) checked with QEMU 7.2's messages, thread=
+ * defaulting to multi on x86-64 hosts as in QEMU, the
  * process-wide TCG set-up at machine init, and the memory listener that
  * has every vCPU's TLB flushed when the memory map changes. The vCPU
  * thread is in tcg-cpus.c; the x86 vCPU in target/i386/tcg.
  */
 #include "qemu/osdep.h"
+#include "config-host.h"
 #include "qemu/cutils.h"
 #include "qemu/error.h"
 #include "qemu/opts.h"
@@ -17,6 +19,8 @@
 
 static bool tcg_accel_active;
 bool tcg_accel_multi;
+/* thread= was given; otherwise tcg_accel_default_multi() decides. */
+static bool tcg_accel_thread_set;
 static size_t tcg_accel_tb_bytes;
 
 bool tcg_enabled(void)
@@ -65,6 +69,7 @@ bool tcg_accel_set_option(const char *name, const char *value, Error **errp)
             return false;
         }
         tcg_accel_multi = !strcmp(value, "multi");
+        tcg_accel_thread_set = true;
         return true;
     }
     if (!strcmp(name, "split-wx")) {
@@ -75,6 +80,22 @@ bool tcg_accel_set_option(const char *name, const char *value, Error **errp)
     }
     error_setg(errp, "Property 'tcg-accel.%s' not found", name);
     return false;
+}
+
+/*
+ * thread= not given: multi, as QEMU 7.2 for an x86 guest on an x86-64 host
+ * (both TSO, so generated code needs no fences for the guest's ordering).
+ * TCI keeps single: it is the portable fallback and QEMU does the same
+ * for a backend whose memory order is weaker than the guest's. Keel has
+ * no icount or record/replay, QEMU's other reasons for single.
+ */
+static bool tcg_accel_default_multi(void)
+{
+#if defined(__x86_64__)
+    return !CONFIG_TCG_INTERPRETER;
+#else
+    return false;
+#endif
 }
 
 static void tcg_accel_commit(MemoryListener *l)
@@ -92,6 +113,9 @@ static bool tcg_accel_init_machine(AccelState *as, MachineState *ms,
                                    Error **errp)
 {
     if (!tcg_accel_active) {
+        if (!tcg_accel_thread_set) {
+            tcg_accel_multi = tcg_accel_default_multi();
+        }
         if (!tcg_exec_init(tcg_accel_tb_bytes, NULL, errp)) {
             return false;
         }

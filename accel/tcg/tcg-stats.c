@@ -17,4 +17,5 @@ void tcg_get_stats(TCGStats *st)
     st->tlb_fills = __atomic_load_n(&tcg_stats.tlb_fills, __ATOMIC_RELAXED);
     st->tlb_flushes = __atomic_load_n(&tcg_stats.tlb_flushes, __ATOMIC_RELAXED);
     st->atomic_retries = __atomic_load_n(&tcg_stats.atomic_retries, __ATOMIC_RELAXED);
+    st->jmp_cache_renewed = __atomic_load_n(&tcg_stats.jmp_cache_renewed, __ATOMIC_RELAXED);
 }

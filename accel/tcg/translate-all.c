@@ -419,7 +419,7 @@ void tb_flush_locked(void)
     tb_lock();
     tb_maint_flush();
     for (unsigned i = 0; i < tcg_cpus->len; i++) {
-        tb_jmp_cache_clear(g_ptr_array_index(tcg_cpus, i));
+        tb_jmp_cache_reset(g_ptr_array_index(tcg_cpus, i));
     }
     g_tree_destroy(tb_tc_tree);
     tb_tc_tree = g_tree_new_full(tb_tc_cmp, NULL, NULL, NULL);

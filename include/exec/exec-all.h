@@ -197,6 +197,7 @@ typedef struct TCGStats {
     uint64_t chains;            /* goto_tb patched */
     uint64_t tlb_fills, tlb_flushes;
     uint64_t atomic_retries;    /* LOCKed RMWs restarted after a lost race */
+    uint64_t jmp_cache_renewed; /* jump-cache entries kept across a TLB flush */
 } TCGStats;
 void tcg_get_stats(TCGStats *st);
 

@@ -328,6 +328,55 @@ static void case_code_remap(void)
     toy_cpu_free(c);
 }
 
+/*
+ * A TLB flush does not empty the jump cache: an entry whose page still
+ * maps to the frame its TB came from is renewed (no retranslation, no
+ * hash lookup), one whose page now maps elsewhere is not, also when the
+ * lookup is goto_ptr's (JR from another page).
+ */
+static void case_code_remap_jr(void)
+{
+    ToyCPU *c = toy_cpu_new(&machine, 0, 0x20000);
+    const uint64_t entry[] = { T_LI(5, 0x21000), T_JR(5) };
+    const uint64_t prog_a[] = { T_LI(1, 111), T_HLT() };
+    const uint64_t prog_b[] = { T_LI(1, 222), T_HLT() };
+    TCGStats s0, s1;
+
+    toy_load(&machine, 0x5000, entry, G_N_ELEMENTS(entry));
+    toy_load(&machine, 0x6000, prog_a, G_N_ELEMENTS(prog_a));
+    toy_load(&machine, 0x7000, prog_b, G_N_ELEMENTS(prog_b));
+    c->env.mmu_idx = 0;
+    toy_map(c, 0x20000, 0x5000, PAGE_READ | PAGE_EXEC);
+    toy_map(c, 0x21000, 0x6000, PAGE_READ | PAGE_EXEC);
+    for (int round = 0; round < 2; round++) {
+        reset_regs(c, 0x20000);
+        g_assert_cmpint(run(c), ==, EXCP_HLT);
+        g_assert_cmpuint(c->env.regs[1], ==, 111);
+    }
+    /* Same mapping after the flush: the cached TBs are kept. */
+    tcg_get_stats(&s0);
+    tlb_flush(&c->parent);
+    reset_regs(c, 0x20000);
+    g_assert_cmpint(run(c), ==, EXCP_HLT);
+    g_assert_cmpuint(c->env.regs[1], ==, 111);
+    tcg_get_stats(&s1);
+    g_assert_cmpuint(s1.tbs_translated, ==, s0.tbs_translated);
+    g_assert_cmpuint(s1.jmp_cache_renewed, >, s0.jmp_cache_renewed);
+    /* The JR target's page moves to another frame: its code runs. */
+    toy_map(c, 0x21000, 0x7000, PAGE_READ | PAGE_EXEC);
+    tlb_flush(&c->parent);
+    reset_regs(c, 0x20000);
+    g_assert_cmpint(run(c), ==, EXCP_HLT);
+    g_assert_cmpuint(c->env.regs[1], ==, 222);
+    /* And back: the first frame's TB is found again. */
+    toy_map(c, 0x21000, 0x6000, PAGE_READ | PAGE_EXEC);
+    tlb_flush(&c->parent);
+    reset_regs(c, 0x20000);
+    g_assert_cmpint(run(c), ==, EXCP_HLT);
+    g_assert_cmpuint(c->env.regs[1], ==, 111);
+    toy_cpu_free(c);
+}
+
 static void case_tlb_remap(void)
 {
     ToyCPU *c = toy_cpu_new(&machine, 0, 0x10000);
@@ -583,6 +632,7 @@ static const ToyCase cases[] = {
     { "tlb-fast-path", case_tlb_fast_path },
     { "tlb-remap", case_tlb_remap },
     { "code-remap", case_code_remap },
+    { "code-remap-jr", case_code_remap_jr },
     { "jr", case_jr },
     { "mmio", case_mmio },
     { "interrupt", case_interrupt },

@@ -19,8 +19,8 @@ static uint64_t cc_sign(uint64_t v, int size)
     return (v >> ((8 << size) - 1)) & 1;
 }
 
-/* PF, ZF and SF of a result of the given size. */
-static uint32_t cc_pzs(uint64_t dst, int size)
+/* PF, ZF and SF of a result of the given size (inline: per flag helper call). */
+static inline __attribute__((always_inline)) uint32_t cc_pzs(uint64_t dst, int size)
 {
     uint32_t f = 0;
 
@@ -143,9 +143,32 @@ uint64_t cc_compute_all(uint64_t dst, uint64_t src1, uint64_t src2, int op)
     }
 }
 
+/*
+ * CF alone. The translator computes it inline when it knows the CCOp; this
+ * runs when it does not (the first JB/SETB/ADC of a block that starts after
+ * a CMP), so the common operations skip cc_compute_all's other flags.
+ */
 uint64_t cc_compute_c(uint64_t dst, uint64_t src1, uint64_t src2, int op)
 {
-    return cc_compute_all(dst, src1, src2, op) & CC_C;
+    uint64_t m = cc_mask((op - CC_OP_MULB) & 3);
+
+    switch (op) {
+    case CC_OP_SUBB ... CC_OP_SUBQ:
+        return ((dst + src1) & m) < (src1 & m);
+    case CC_OP_ADDB ... CC_OP_ADDQ:
+        return (dst & m) < ((dst - src1) & m);
+    case CC_OP_LOGICB ... CC_OP_LOGICQ:
+    case CC_OP_CLR:
+    case CC_OP_POPCNT:
+        return 0;
+    case CC_OP_INCB ... CC_OP_DECQ:
+    case CC_OP_MULB ... CC_OP_MULQ:
+        return src1 != 0;
+    case CC_OP_EFLAGS:
+        return src1 & CC_C;
+    default:
+        return cc_compute_all(dst, src1, src2, op) & CC_C;
+    }
 }
 
 uint64_t helper_cc_compute_all(uint64_t dst, uint64_t src1, uint64_t src2, uint32_t op)
