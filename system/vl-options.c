@@ -227,8 +227,8 @@ QemuOptsList qemu_object_opts = {
     .desc = { { NULL } },
 };
 
-/* Format drivers take their own options on -drive; vl.c checks the keys
- * against vl_drive_keys (plus dotted ones). */
+/* Format drivers take their own options on -drive: the keys are checked
+ * when the drive is opened (system/blockdev.c and the block drivers). */
 QemuOptsList qemu_drive_opts = {
     .name = "drive",
     .desc = { { NULL } },

@@ -13,11 +13,14 @@
 #include "hw/boards.h"
 #include "hw/qdev-core.h"
 #include "monitor/monitor.h"
+#include "monitor/qmp.h"
 #include "qom/object_interfaces.h"
 #include "system/os-posix.h"
 #include "system/accel.h"
+#include "system/accel-restart.h"
 #include "system/hostmem.h"
 #include "exec/memory.h"
+#include "block/blockdev.h"
 #include "system/runstate.h"
 #include "system/system.h"
 #include "system/vl.h"
@@ -240,26 +243,9 @@ static void vl_drive_add(const char *spelling, VlOptionIndex idx,
     g_string_prepend(s, "file=");
     g_string_append(s, ",");
     g_string_append(s, fmt);
-    vl_later(spelling, idx, arg, vl_parse_opts(&qemu_drive_opts, s->str,
-                                               false));
+    drive_queue(spelling, arg, vl_parse_opts(&qemu_drive_opts, s->str, false));
     g_string_free(s, true);
 }
-
-static const char *const vl_drive_keys[] = {
-    "bus", "unit", "if", "index", "cyls", "heads", "secs", "trans", "media",
-    "snapshot", "serial", "addr", "boot", "file", "cache", "aio", "format",
-    "driver", "rerror", "werror", "id", "readonly", "read-only",
-    "copy-on-read", "discard", "detect-zeroes", "node-name",
-    "auto-read-only", "force-share", "bps", "bps_rd", "bps_wr", "iops",
-    "iops_rd", "iops_wr", "bps_max", "bps_rd_max", "bps_wr_max", "iops_max",
-    "iops_rd_max", "iops_wr_max", "iops_size", "group", "filename",
-    "backing", "locking", "aio-max-batch", "offset", "size",
-    "l2-cache-size", "l2-cache-entry-size", "refcount-cache-size",
-    "cache-size", "cache-clean-interval", "lazy-refcounts",
-    "pass-discard-request", "pass-discard-snapshot", "pass-discard-other",
-    "overlap-check", "discard-no-unref", "data-file", "bootindex",
-    NULL
-};
 
 static const char *const vl_netdev_types[] = {
     "user", "tap", "bridge", "l2tpv3", "socket", "stream", "dgram", "vde",
@@ -422,6 +408,38 @@ static int vl_kvm_set_option(void *opaque, const char *name,
 }
 #endif
 
+static int vl_accel_count_opt(void *opaque, const char *name,
+                              const char *value, Error **errp)
+{
+    (*(int *)opaque)++;
+    return 0;
+}
+
+/*
+ * Keel's "-accel kvm:tcg", the list of "-machine accel=kvm:tcg" (QEMU
+ * 7.2 refuses it): each name must be known; properties need one
+ * accelerator, so a list takes none ("-accel kvm -accel tcg,thread=multi"
+ * says it per accelerator).
+ */
+static void vl_check_accel_list(const char *list, QemuOpts *opts)
+{
+    g_auto(GStrv) names = g_strsplit(list, ":", -1);
+    int n = 0;
+
+    for (char **p = names; *p; p++) {
+        if (!vl_str_in(*p, vl_accel_names)) {
+            error_report("invalid accelerator %s", *p);
+            exit(1);
+        }
+    }
+    qemu_opt_foreach(opts, vl_accel_count_opt, &n, NULL);
+    if (n > 1) {
+        error_report("an accelerator list takes no properties; give one "
+                     "-accel per accelerator (-accel kvm -accel tcg,...)");
+        exit(1);
+    }
+}
+
 static void vl_parse_accel(const char *spelling, const char *arg)
 {
     QemuOpts *opts;
@@ -441,7 +459,9 @@ static void vl_parse_accel(const char *spelling, const char *arg)
         error_report("Parameter 'accel' is missing");
         exit(1);
     }
-    if (!vl_str_in(name, vl_accel_names)) {
+    if (strchr(name, ':')) {
+        vl_check_accel_list(name, opts);
+    } else if (!vl_str_in(name, vl_accel_names)) {
         error_report("invalid accelerator %s", name);
         exit(1);
     }
@@ -737,8 +757,12 @@ static void vl_handle_option(const VlOption *o, const char *spelling,
     }
     case QEMU_OPTION_qmp:
     case QEMU_OPTION_qmp_pretty:
+        /* Numbered with -monitor ("compat_monitorN"), in command-line order,
+         * as QEMU does. */
         vl.default_monitor = false;
-        vl_later(spelling, o->index, arg, NULL);
+        if (strcmp(arg, "none")) {
+            vl_item_new(&vl.monitors, o->index, spelling, arg, NULL);
+        }
         break;
     case QEMU_OPTION_nographic:
         vl.nographic = true;
@@ -795,14 +819,16 @@ static void vl_handle_option(const VlOption *o, const char *spelling,
         break;
     case QEMU_OPTION_drive: {
         QemuOpts *opts = vl_parse_opts(&qemu_drive_opts, arg, false);
-        Error *err = NULL;
 
-        if (!vl_opts_check_keys(opts, vl_drive_keys, true, &err)) {
-            vl_fail(err);
-        }
-        vl_later(spelling, o->index, arg, opts);
+        /* Keys are checked when the drive is opened: an unknown one is the
+         * block driver's error ("Block format 'raw' does not support the
+         * option 'bar'"), as in QEMU. */
+        drive_queue(spelling, arg, opts);
         break;
     }
+    case QEMU_OPTION_blockdev:
+        blockdev_queue(spelling, arg);
+        break;
     case QEMU_OPTION_netdev:
     case QEMU_OPTION_nic:
     case QEMU_OPTION_net:
@@ -1104,8 +1130,13 @@ static void vl_check_accel(void)
     }
     for (guint i = 0; vl.accels && i < vl.accels->len; i++) {
         VlItem *it = g_ptr_array_index(vl.accels, i);
+        g_auto(GStrv) list = g_strsplit(qemu_opt_get(it->opts, "accel"),
+                                        ":", -1);
 
-        g_ptr_array_add(names, g_strdup(qemu_opt_get(it->opts, "accel")));
+        /* "-accel kvm:tcg" is "-accel kvm -accel tcg". */
+        for (char **n = list; *n; n++) {
+            g_ptr_array_add(names, g_strdup(*n));
+        }
     }
     if (maccel) {
         g_auto(GStrv) list = g_strsplit(maccel, ":", 0);
@@ -1162,6 +1193,18 @@ static void vl_apply_machine_irqchip(const char *spec)
 #endif
 }
 
+static bool vl_accel_takes_arg(const char *name)
+{
+    const VlOption *o = vl_option_lookup(name);
+
+    return o && o->has_arg;
+}
+
+/* A KVM that cannot run the guest restarts it under the list's rest. */
+static const AccelRestartHooks vl_accel_restart_hooks = {
+    .takes_arg = vl_accel_takes_arg,
+};
+
 /* Set up the accelerator. Every board but "none" runs CPUs and so needs
  * one. Nothing asked for: TCG, as QEMU (its default is "tcg:kvm"); a build
  * without TCG uses KVM when the host has it. */
@@ -1172,6 +1215,7 @@ static void vl_init_accel(MachineClass *mc, MachineState *ms)
     Error *err = NULL;
 
     memory_init();
+    accel_restart_enable(&vl_accel_restart_hooks);
     if (!vl_accel_spec) {
         AccelClass *kvm = accel_find("kvm");
 
@@ -1364,15 +1408,25 @@ static void vl_create_chardevs(void)
             vl_fail(err);
         }
     }
-    /* -monitor DEV: a chardev "compat_monitorN" with a monitor on it. */
+    /* -monitor/-qmp/-qmp-pretty DEV: a chardev "compat_monitorN" with a
+     * monitor on it. */
     for (guint i = 0; vl.monitors && i < vl.monitors->len; i++) {
         VlItem *it = g_ptr_array_index(vl.monitors, i);
         g_autofree char *label = g_strdup_printf("compat_monitor%u", i);
         Chardev *chr;
+        bool ok;
 
         vl_item_loc(it);
         chr = qemu_chr_new(label, it->arg, &err);
-        if (!chr || !monitor_init_hmp(chr, true, &err)) {
+        if (!chr) {
+            vl_fail(err);
+        }
+        if (it->index == QEMU_OPTION_qmp || it->index == QEMU_OPTION_qmp_pretty) {
+            ok = monitor_init_qmp(chr, it->index == QEMU_OPTION_qmp_pretty, &err);
+        } else {
+            ok = monitor_init_hmp(chr, true, &err);
+        }
+        if (!ok) {
             vl_fail(err);
         }
     }
@@ -1420,8 +1474,11 @@ static void vl_create_chardevs(void)
             exit(1);
         }
         if (mode && !strcmp(mode, "control")) {
-            error_report("QMP monitors are not available yet in Keel");
-            exit(1);
+            if (!monitor_init_qmp(chr, qemu_opt_get_bool(it->opts, "pretty",
+                                                         false), &err)) {
+                vl_fail(err);
+            }
+            continue;
         }
         if (!monitor_init_hmp(chr, true, &err)) {
             vl_fail(err);
@@ -1524,6 +1581,7 @@ static void vl_setup_ram_backend(MachineClass *mc, MachineState *ms)
 
 static void vl_cleanup(void)
 {
+    monitor_qmp_cleanup();
     monitor_cleanup();
     qemu_chr_cleanup();
     qemu_remove_pidfile();
@@ -1579,6 +1637,8 @@ int main(int argc, char **argv)
     }
 
     vl_create_objects();
+    /* Images open before the board, so their errors come first. */
+    blockdev_open_all(snapshot);
     vl_setup_ram_backend(mc, ms);
     vl_create_chardevs();
     qemu_chr_register_qdev_property();
