@@ -566,6 +566,10 @@ int img_convert(int argc, char **argv)
         }
         s.cluster = bdi.cluster_size;
     }
+    /* Compressed clusters are deflated inside the write: let the workers
+     * write as they finish so that compression runs on all of them (the
+     * layout is then in completion order, as QEMU's -W). */
+    s.unordered = s.unordered || s.compress;
     s.target_backing = out_baseimg != NULL;
     s.target_zero = !s.target_backing &&
         (skip_create ? target_is_zero : bdrv_has_zero_init(blk_bs(s.out)) > 0);

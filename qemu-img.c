@@ -46,13 +46,8 @@ void img_bad_option(int c, char **argv)
     if (c == ':') {
         img_missing_argument(argv[optind - 1]);
     }
-    /* getopt leaves the unknown short option in optopt; a long one is the
-     * whole previous argument. */
-    if (optopt && optopt < 256 && argv[optind - 1][0] == '-' &&
-        argv[optind - 1][1] != '-') {
-        char opt[3] = { '-', (char)optopt, 0 };
-        img_unrecognized_option(opt);
-    }
+    /* QEMU names the argument getopt last stepped over, whole ("-Ux"),
+     * even when that is not where the bad option was. */
     img_unrecognized_option(argv[optind - 1]);
 }
 
@@ -158,8 +153,8 @@ BlockBackend *img_open(const char *filename, const char *fmt, int flags,
     }
     if (force_share) {
         if (flags & BDRV_O_RDWR) {
-            error_report("--force-share/-U can only be used with read-only "
-                         "images");
+            error_report("Could not open '%s': force-share=on can only be "
+                         "used with read-only images", filename);
             qobject_unref(options);
             return NULL;
         }
@@ -607,9 +602,8 @@ int img_info(int argc, char **argv)
     const char *fmt = NULL, *filename;
     int oformat = IMG_OFORMAT_HUMAN;
     bool chain = false, force_share = false;
-    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal,
-                                                       g_free, NULL);
-    QList *infos = qlist_new();
+    g_autoptr(GHashTable) seen = NULL;
+    QList *infos;
     g_autofree char *next_name = NULL;
     g_autofree char *next_fmt = NULL;
     int c, ret = 0;
@@ -645,6 +639,8 @@ int img_info(int argc, char **argv)
         img_error_exit("Expecting one image file name");
     }
     filename = argv[optind];
+    seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    infos = qlist_new();
     next_name = g_strdup(filename);
     next_fmt = g_strdup(fmt);
     while (next_name) {
@@ -964,8 +960,8 @@ int img_snapshot(int argc, char **argv)
     }
     filename = argv[optind];
     if (action == SNAP_LIST || !action) {
+        /* No action at all opens the image and does nothing, as QEMU. */
         flags = BDRV_O_NO_BACKING;
-        action = SNAP_LIST;
     }
     blk = img_open(filename, NULL, flags, false, quiet,
                    action == SNAP_LIST && force_share);
@@ -1156,6 +1152,51 @@ int img_resize(int argc, char **argv)
 
 /* ---- amend -------------------------------------------------------------- */
 
+/* The create options that amend can change (QEMU's amend list for qcow2). */
+static bool img_amendable(const char *name)
+{
+    static const char *const names[] = {
+        "backing_file", "backing_fmt", "compat", "data_file", "data_file_raw",
+        "lazy_refcounts", "refcount_bits", "size",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+        if (!strcmp(name, names[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "Amend options for 'qcow2':" and the list; returns the exit status. */
+static int img_print_amend_options(const char *fmt)
+{
+    BlockDriver *drv = bdrv_find_format(fmt);
+    QemuOptsList *list, *amend;
+    size_t n = 0, k = 0;
+
+    if (!drv || !drv->amend) {
+        error_report("Format driver '%s' does not support option amendment",
+                     fmt);
+        return 1;
+    }
+    list = bdrv_create_opts_merge(drv, NULL);
+    while (list->desc[n].name) {
+        n++;
+    }
+    amend = g_malloc0(sizeof(*amend) + (n + 1) * sizeof(QemuOptDesc));
+    for (size_t i = 0; i < n; i++) {
+        if (img_amendable(list->desc[i].name)) {
+            amend->desc[k++] = list->desc[i];
+        }
+    }
+    printf("Amend options for '%s':\n", fmt);
+    qemu_opts_print_help(amend, false);
+    g_free(amend);
+    bdrv_create_opts_free(list);
+    return 0;
+}
+
 int img_amend(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -1209,7 +1250,7 @@ int img_amend(int argc, char **argv)
         img_error_exit("Must specify options (-o)");
     }
     if (img_has_help_option(options) && fmt) {
-        return img_print_create_options(fmt, NULL);
+        return img_print_amend_options(fmt);
     }
     if (optind != argc - 1) {
         img_error_exit("Expecting one image file name");
@@ -1224,7 +1265,7 @@ int img_amend(int argc, char **argv)
     }
     bs = blk_bs(blk);
     if (img_has_help_option(options)) {
-        ret = img_print_create_options(bdrv_get_format_name(bs), NULL);
+        ret = img_print_amend_options(bdrv_get_format_name(bs));
         blk_unref(blk);
         return ret;
     }

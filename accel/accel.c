@@ -1,8 +1,9 @@
 /*
  * accel.c: the abstract accelerator type and -accel selection. Each
  * accelerator registers "<name>-accel"; this file finds them by name,
- * tries "kvm:tcg" style lists in order and prints -accel help. It knows
- * nothing of any one accelerator.
+ * tries "kvm:tcg" style lists in order (remembering the rest of the list
+ * after the one chosen, for accel-restart.c) and prints -accel help. It
+ * knows nothing of any one accelerator.
  */
 #include "qemu/osdep.h"
 #include "qemu/error.h"

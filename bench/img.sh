@@ -47,6 +47,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$keel" ] || keel=$build/qemu-img
 [ -x "$keel" ] || die "$keel: not built"
+keel=$(cd "$(dirname "$keel")" && pwd)/$(basename "$keel")
 [ -x "$qemu" ] || die "$qemu: not installed (Debian qemu-utils)"
 [ ${#workloads[@]} -gt 0 ] || workloads=(convert-raw-qcow2 convert-qcow2-raw
                                          convert-compressed bench-read
@@ -117,14 +118,16 @@ status=0
 for w in "${workloads[@]}"; do
     kt=() qt=()
     for _ in $(seq "$runs"); do
-        t=$(run_one "$keel" "$w") || { status=1; continue 2; }
+        t=$(run_one "$keel" "$w") ||
+            { echo "img.sh: $w failed with $keel" >&2; status=1; continue 2; }
         kt+=("$t")
-        t=$(run_one "$qemu" "$w") || { status=1; continue 2; }
+        t=$(run_one "$qemu" "$w") ||
+            { echo "img.sh: $w failed with $qemu" >&2; status=1; continue 2; }
         qt+=("$t")
     done
     k=$(printf "%s\n" "${kt[@]}" | median)
     q=$(printf "%s\n" "${qt[@]}" | median)
     printf "%-20s %9s %9s %7s\n" "$w" "$k" "$q" \
-        "$(awk -v k="$k" -v q="$q" 'BEGIN { printf "%.2f", k > 0 ? q / k : 0 }')"
+        "$(awk -v k="$k" -v q="$q" 'BEGIN { printf("%.2f", (k > 0) ? q / k : 0) }')"
 done
 exit $status

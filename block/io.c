@@ -359,6 +359,9 @@ int bdrv_pwritev_compressed_bs(BlockDriverState *bs, int64_t offset,
     if (qiov->size < (size_t)bytes) {
         return -EINVAL;
     }
+    if (bs->drv->pwritev_compressed_unlocked) {
+        return bs->drv->pwritev_compressed(bs, offset, bytes, qiov, 0);
+    }
     g_rec_mutex_lock(&bs->lock);
     ret = bs->drv->pwritev_compressed(bs, offset, bytes, qiov, 0);
     g_rec_mutex_unlock(&bs->lock);

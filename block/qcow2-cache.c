@@ -1,9 +1,11 @@
 /*
  * qcow2-cache.c: a small LRU cache of cluster-sized metadata tables (L2
- * tables, refcount blocks). It is write-through: a modified table is written
- * to the image by the caller at the point the write ordering requires, so the
- * cache never holds dirty data and eviction never writes. Callers hold the
- * node's metadata lock.
+ * tables, refcount blocks). Mostly write-through: a modified table is written
+ * by the caller where the write ordering requires. Only the allocating write
+ * path leaves L2 tables dirty (qcow2_cache_mark_dirty); a dirty table is
+ * written after a flush of the file (so what it points to is on disk first),
+ * on eviction, on qcow2_cache_write or by qcow2_cache_write_dirty. Callers
+ * hold the node's metadata lock.
  */
 #include "qemu/osdep.h"
 #include "qcow2.h"
@@ -12,6 +14,7 @@ typedef struct Qcow2CacheEntry {
     uint64_t offset;     /* 0: free slot */
     void *table;
     int ref;
+    bool dirty;
     uint64_t lru;
 } Qcow2CacheEntry;
 
@@ -54,11 +57,30 @@ void qcow2_cache_destroy(Qcow2Cache *c)
     g_free(c);
 }
 
-/* Find a slot for a new table: a new one below capacity, else the LRU unused one. */
-static Qcow2CacheEntry *qcow2_cache_victim(Qcow2Cache *c)
+/* Write a dirty table after a flush: what it points to must be on disk first. */
+static int qcow2_cache_clean(BlockDriverState *bs, Qcow2Cache *c, Qcow2CacheEntry *e)
 {
-    Qcow2CacheEntry *best = NULL;
+    int ret = bdrv_flush(bs->file->bs);
 
+    if (ret >= 0) {
+        ret = bdrv_pwrite(bs->file, e->offset, c->table_size, e->table, 0);
+    }
+    if (ret >= 0) {
+        e->dirty = false;
+    }
+    return ret;
+}
+
+/*
+ * Find a slot for a new table: a new one below capacity, else the least
+ * recently used clean one, else the least recently used dirty one (written
+ * back first). NULL with *err when that write fails.
+ */
+static Qcow2CacheEntry *qcow2_cache_victim(BlockDriverState *bs, Qcow2Cache *c, int *err)
+{
+    Qcow2CacheEntry *best = NULL, *best_dirty = NULL;
+
+    *err = 0;
     if ((int)c->entries->len < c->capacity) {
         Qcow2CacheEntry *e = g_new0(Qcow2CacheEntry, 1);
 
@@ -69,9 +91,21 @@ static Qcow2CacheEntry *qcow2_cache_victim(Qcow2Cache *c)
     for (guint i = 0; i < c->entries->len; i++) {
         Qcow2CacheEntry *e = g_ptr_array_index(c->entries, i);
 
-        if (e->ref == 0 && (!best || e->lru < best->lru)) {
-            best = e;
+        if (e->ref) {
+            continue;
         }
+        if (!e->dirty && (!best || e->lru < best->lru)) {
+            best = e;
+        } else if (e->dirty && (!best_dirty || e->lru < best_dirty->lru)) {
+            best_dirty = e;
+        }
+    }
+    if (!best && best_dirty) {
+        *err = qcow2_cache_clean(bs, c, best_dirty);
+        if (*err < 0) {
+            return NULL;
+        }
+        best = best_dirty;
     }
     if (!best) {
         /* Every slot in use (cannot happen with our callers): grow. */
@@ -102,8 +136,13 @@ static int qcow2_cache_do_get(BlockDriverState *bs, Qcow2Cache *c, uint64_t offs
             memset(e->table, 0, c->table_size);
         }
     } else {
+        int err;
+
         c->misses++;
-        e = qcow2_cache_victim(c);
+        e = qcow2_cache_victim(bs, c, &err);
+        if (!e) {
+            return err;
+        }
         if (read) {
             int ret = bdrv_pread(bs->file, offset, c->table_size, e->table, 0);
 
@@ -167,11 +206,52 @@ int qcow2_cache_write(BlockDriverState *bs, Qcow2Cache *c, void *table, int64_t 
     if (!e || !e->offset) {
         return -EIO;
     }
+    if (e->dirty) {
+        return qcow2_cache_clean(bs, c, e);
+    }
     if (len <= 0 || start < 0 || start + len > c->table_size) {
         start = 0;
         len = c->table_size;
     }
     return bdrv_pwrite(bs->file, e->offset + start, len, (uint8_t *)table + start, 0);
+}
+
+void qcow2_cache_mark_dirty(Qcow2Cache *c, void *table)
+{
+    Qcow2CacheEntry *e = qcow2_cache_find_table(c, table);
+
+    if (e) {
+        e->dirty = true;
+    }
+}
+
+bool qcow2_cache_has_dirty(Qcow2Cache *c)
+{
+    for (guint i = 0; i < c->entries->len; i++) {
+        Qcow2CacheEntry *e = g_ptr_array_index(c->entries, i);
+
+        if (e->offset && e->dirty) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int qcow2_cache_write_dirty(BlockDriverState *bs, Qcow2Cache *c)
+{
+    for (guint i = 0; i < c->entries->len; i++) {
+        Qcow2CacheEntry *e = g_ptr_array_index(c->entries, i);
+
+        if (e->offset && e->dirty) {
+            int ret = bdrv_pwrite(bs->file, e->offset, c->table_size, e->table, 0);
+
+            if (ret < 0) {
+                return ret;
+            }
+            e->dirty = false;
+        }
+    }
+    return 0;
 }
 
 /* A freed cluster must not be served from the cache when it is reused. */
@@ -183,6 +263,7 @@ void qcow2_cache_discard(Qcow2Cache *c, uint64_t offset)
         g_hash_table_remove(c->by_offset, &e->offset);
         e->offset = 0;
         e->lru = 0;
+        e->dirty = false;
     }
 }
 
@@ -195,13 +276,9 @@ void qcow2_cache_clear(Qcow2Cache *c)
             g_hash_table_remove(c->by_offset, &e->offset);
             e->offset = 0;
             e->lru = 0;
+            e->dirty = false;
         }
     }
-}
-
-int qcow2_cache_entries(Qcow2Cache *c)
-{
-    return c->capacity;
 }
 
 int qcow2_cache_hits(Qcow2Cache *c)

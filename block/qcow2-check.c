@@ -51,6 +51,7 @@ static int qcow2_check_l2(BlockDriverState *bs, Qcow2CheckState *cs, BdrvCheckRe
         res->check_errors++;
         return ret;
     }
+    cs->next_data = 0;   /* contiguity is judged within one L2 table */
     for (int64_t j = 0; j < s->l2_size; j++) {
         uint64_t e = be64_to_cpu(l2[j]);
         uint64_t off;
@@ -65,9 +66,10 @@ static int qcow2_check_l2(BlockDriverState *bs, Qcow2CheckState *cs, BdrvCheckRe
             }
             qcow2_parse_compressed(s, e, &off, &size);
             if (active) {
+                /* Fragmented by nature, as QEMU counts them. */
                 res->bfi.allocated_clusters++;
                 res->bfi.compressed_clusters++;
-                cs->next_data = 0;
+                res->bfi.fragmented_clusters++;
             }
             qcow2_check_inc(s, cs, res, off & ~511ULL, size + (off & 511),
                             "compressed cluster");

@@ -89,6 +89,11 @@ int qcow2_grow_l1_table(BlockDriverState *bs, uint64_t min_size, bool exact)
     if (min_size <= s->l1_size) {
         return 0;
     }
+    /* The new table is copied from memory: what it points to must be on disk. */
+    ret = qcow2_writeback(bs);
+    if (ret < 0) {
+        return ret;
+    }
     if (!exact) {
         new_size = MAX(min_size, (uint64_t)s->l1_size * 3 / 2 + 1);
     }
@@ -234,6 +239,21 @@ static int qcow2_get_l2_rw(BlockDriverState *bs, uint64_t offset, uint64_t **l2,
     if (new_off < 0) {
         qcow2_cache_put(s->l2_cache, (void **)&old_tab);
         return new_off;
+    }
+    if (!old_off) {
+        /*
+         * A brand-new table: written (after a flush) before the L1 entry
+         * that points to it reaches the disk, by qcow2_write_l1_table().
+         */
+        ret = qcow2_cache_get_empty(bs, s->l2_cache, new_off, (void **)l2);
+        if (ret < 0) {
+            qcow2_free_clusters(bs, new_off, s->cluster_size);
+            return ret;
+        }
+        qcow2_cache_mark_dirty(s->l2_cache, *l2);
+        s->l1_table[l1i] = new_off | QCOW_OFLAG_COPIED;
+        s->l1_dirty = true;
+        return 0;
     }
     ret = bdrv_flush(bs->file->bs);
     if (ret >= 0) {
@@ -496,19 +516,30 @@ static int qcow2_write_alloc(BlockDriverState *bs, uint64_t *l2, int64_t idx,
     g_autofree uint8_t *tail = NULL;
     g_autofree uint64_t *old = g_new(uint64_t, nclusters);
     QEMUIOVector q;
+    bool frees = false;
     int64_t host;
     int ret;
 
     for (int64_t i = 0; i < nclusters; i++) {
         old[i] = be64_to_cpu(l2[idx + i]);
     }
+    for (int64_t i = 0; i < nclusters; i++) {
+        Qcow2ClusterType t = qcow2_get_cluster_type(s, old[i]);
+
+        if (t == QCOW2_CLUSTER_NORMAL || t == QCOW2_CLUSTER_COMPRESSED ||
+            t == QCOW2_CLUSTER_ZERO_ALLOC) {
+            frees = true;
+        }
+    }
     host = qcow2_alloc_clusters(bs, nclusters << s->cluster_bits);
     if (host < 0) {
         return host;
     }
-    ret = bdrv_flush(bs->file->bs);
-    if (ret < 0) {
-        goto fail;
+    if (frees) {
+        ret = bdrv_flush(bs->file->bs);
+        if (ret < 0) {
+            goto fail;
+        }
     }
     qemu_iovec_init(&q, qiov->niov + 2);
     if (in) {
@@ -533,16 +564,25 @@ static int qcow2_write_alloc(BlockDriverState *bs, uint64_t *l2, int64_t idx,
     }
     ret = bdrv_pwritev_part(bs->file, host, q.size, &q, 0, 0);
     qemu_iovec_destroy(&q);
-    if (ret >= 0) {
-        ret = bdrv_flush(bs->file->bs);
-    }
     if (ret < 0) {
         goto fail;
     }
     for (int64_t i = 0; i < nclusters; i++) {
         l2[idx + i] = cpu_to_be64((host + (i << s->cluster_bits)) | QCOW_OFLAG_COPIED);
     }
-    ret = qcow2_cache_write(bs, s->l2_cache, l2, idx * 8, nclusters * 8);
+    if (!frees) {
+        /*
+         * Nothing to release: the entries reach the disk after the next
+         * flush of the file (guest flush, eviction, any metadata operation),
+         * which puts the refcounts and the data there first.
+         */
+        qcow2_cache_mark_dirty(s->l2_cache, l2);
+        return 0;
+    }
+    ret = bdrv_flush(bs->file->bs);
+    if (ret >= 0) {
+        ret = qcow2_cache_write(bs, s->l2_cache, l2, idx * 8, nclusters * 8);
+    }
     if (ret < 0) {
         for (int64_t i = 0; i < nclusters; i++) {
             l2[idx + i] = cpu_to_be64(old[i]);
@@ -651,7 +691,10 @@ int qcow2_zero_or_discard(BlockDriverState *bs, int64_t offset, int64_t bytes,
         return -EIO;
     }
     qcow2_drain_locked(s);
-    ret = qcow2_mark_dirty(bs);
+    ret = qcow2_writeback(bs);
+    if (ret >= 0) {
+        ret = qcow2_mark_dirty(bs);
+    }
     while (ret >= 0 && bytes > 0) {
         uint64_t *l2;
         int64_t idx, n;
@@ -817,7 +860,10 @@ int qcow2_write_compressed(BlockDriverState *bs, int64_t offset, int64_t bytes,
         return -EIO;
     }
     qcow2_drain_locked(s);
-    ret = qcow2_mark_dirty(bs);
+    ret = qcow2_writeback(bs);
+    if (ret >= 0) {
+        ret = qcow2_mark_dirty(bs);
+    }
     if (ret < 0) {
         goto out;
     }
@@ -878,7 +924,8 @@ int qcow2_preallocate(BlockDriverState *bs, uint64_t from, uint64_t to, Prealloc
     from = qcow2_start_of_cluster(s, from);
     g_mutex_lock(&s->lock);
     qcow2_drain_locked(s);
-    while (from < to) {
+    ret = qcow2_writeback(bs);
+    while (ret >= 0 && from < to) {
         uint64_t *l2;
         int64_t idx, cnt, host;
 
@@ -990,6 +1037,7 @@ int qcow2_make_empty_clusters(BlockDriverState *bs)
 
     g_mutex_lock(&s->lock);
     qcow2_drain_locked(s);
+    ret = qcow2_writeback(bs);
     for (uint32_t i = 0; i < s->l1_size && ret >= 0; i++) {
         uint64_t off = s->l1_table[i] & L1E_OFFSET_MASK;
         uint64_t *l2;
@@ -1026,4 +1074,127 @@ int qcow2_make_empty_clusters(BlockDriverState *bs)
     }
     g_mutex_unlock(&s->lock);
     return ret;
+}
+
+/* Does any L2 table of this L1 (host order) hold a zero cluster? */
+static int qcow2_l1_has_zero(BlockDriverState *bs, const uint64_t *l1, uint32_t l1_size)
+{
+    BDRVQcow2State *s = bs->opaque;
+
+    for (uint32_t i = 0; i < l1_size; i++) {
+        uint64_t off = l1[i] & L1E_OFFSET_MASK;
+        uint64_t *l2;
+        bool zero = false;
+        int ret;
+
+        if (!off) {
+            continue;
+        }
+        ret = qcow2_check_l2_offset(bs, off, i);
+        if (ret >= 0) {
+            ret = qcow2_cache_get(bs, s->l2_cache, off, (void **)&l2);
+        }
+        if (ret < 0) {
+            return ret;
+        }
+        for (int64_t j = 0; j < s->l2_size && !zero; j++) {
+            Qcow2ClusterType t = qcow2_get_cluster_type(s, be64_to_cpu(l2[j]));
+
+            zero = t == QCOW2_CLUSTER_ZERO_PLAIN || t == QCOW2_CLUSTER_ZERO_ALLOC;
+        }
+        qcow2_cache_put(s->l2_cache, (void **)&l2);
+        if (zero) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Before a downgrade to v2 (no zero flag): zero clusters of the active layer
+ * become unallocated (no backing file) or zero-filled data clusters. Zero
+ * clusters inside snapshots are refused (-ENOTSUP).
+ */
+int qcow2_expand_zero_clusters(BlockDriverState *bs)
+{
+    BDRVQcow2State *s = bs->opaque;
+    g_autofree uint8_t *zeroes = g_malloc0(s->cluster_size);
+    int ret;
+
+    g_mutex_lock(&s->lock);
+    qcow2_drain_locked(s);
+    ret = qcow2_writeback(bs);
+    for (uint32_t k = 0; ret >= 0 && k < s->nb_snapshots; k++) {
+        QCowSnapshot *sn = &s->snapshots[k];
+        g_autofree uint64_t *l1 = g_try_new0(uint64_t, (size_t)sn->l1_size + 1);
+
+        if (!l1) {
+            ret = -ENOMEM;
+            break;
+        }
+        ret = bdrv_pread(bs->file, sn->l1_table_offset, (int64_t)sn->l1_size * 8, l1, 0);
+        for (uint32_t i = 0; ret >= 0 && i < sn->l1_size; i++) {
+            l1[i] = be64_to_cpu(l1[i]);
+        }
+        if (ret >= 0) {
+            ret = qcow2_l1_has_zero(bs, l1, sn->l1_size);
+            ret = ret > 0 ? -ENOTSUP : ret;
+        }
+    }
+    for (uint32_t i = 0; ret >= 0 && i < s->l1_size; i++) {
+        uint64_t guest = (uint64_t)i << (s->l2_bits + s->cluster_bits);
+        g_autofree uint64_t *old = NULL;
+        uint64_t *l2;
+        int64_t idx;
+        bool changed = false;
+
+        ret = qcow2_l1_has_zero(bs, &s->l1_table[i], 1);
+        if (ret <= 0) {
+            continue;
+        }
+        ret = qcow2_get_l2_rw(bs, guest, &l2, &idx);
+        if (ret < 0) {
+            break;
+        }
+        old = g_new0(uint64_t, s->l2_size);
+        for (int64_t j = 0; ret >= 0 && j < s->l2_size; j++) {
+            uint64_t e = be64_to_cpu(l2[j]), ne = e;
+            Qcow2ClusterType t = qcow2_get_cluster_type(s, e);
+            int64_t host;
+
+            if (t == QCOW2_CLUSTER_ZERO_ALLOC && (e & QCOW_OFLAG_COPIED)) {
+                ret = bdrv_pwrite(bs->file, e & L2E_OFFSET_MASK, s->cluster_size, zeroes, 0);
+                ne = e & ~QCOW_OFLAG_ZERO;
+            } else if (t == QCOW2_CLUSTER_ZERO_PLAIN && !bs->backing) {
+                ne = 0;
+            } else if (t == QCOW2_CLUSTER_ZERO_PLAIN || t == QCOW2_CLUSTER_ZERO_ALLOC) {
+                host = qcow2_alloc_clusters(bs, s->cluster_size);
+                ret = host < 0 ? host : bdrv_pwrite(bs->file, host, s->cluster_size, zeroes, 0);
+                ne = host | QCOW_OFLAG_COPIED;
+                old[j] = t == QCOW2_CLUSTER_ZERO_ALLOC ? e : 0;
+            }
+            if (ret >= 0 && ne != e) {
+                l2[j] = cpu_to_be64(ne);
+                changed = true;
+            }
+        }
+        if (ret >= 0 && changed) {
+            ret = bdrv_flush(bs->file->bs);
+            if (ret >= 0) {
+                ret = qcow2_cache_write(bs, s->l2_cache, l2, 0, 0);
+            }
+            if (ret >= 0) {
+                ret = bdrv_flush(bs->file->bs);
+            }
+        }
+        if (ret < 0) {
+            qcow2_cache_discard(s->l2_cache, s->l1_table[i] & L1E_OFFSET_MASK);
+        }
+        qcow2_cache_put(s->l2_cache, (void **)&l2);
+        for (int64_t j = 0; ret >= 0 && j < s->l2_size; j++) {
+            qcow2_free_any_cluster(bs, old[j] & ~QCOW_OFLAG_ZERO);
+        }
+    }
+    g_mutex_unlock(&s->lock);
+    return ret < 0 ? ret : 0;
 }

@@ -12,6 +12,13 @@
 QemuOptsList qcow2_create_opts = {
     .name = "qcow2-create-opts",
     .desc = {
+        /* QEMU's order: qemu-img create prints "Formatting ..." in it. */
+        { "cluster_size", QEMU_OPT_SIZE, "qcow2 cluster size", "65536" },
+        { "extended_l2", QEMU_OPT_BOOL, "Extended L2 tables", "off" },
+        { "preallocation", QEMU_OPT_STRING,
+          "Preallocation mode (allowed values: off, metadata, falloc, full)" },
+        { "compression_type", QEMU_OPT_STRING,
+          "Compression method used for image cluster compression", "zlib" },
         { "size", QEMU_OPT_SIZE, "Virtual disk size" },
         { "compat", QEMU_OPT_STRING, "Compatibility level (v2 [0.10] or v3 [1.1])" },
         { "backing_file", QEMU_OPT_STRING, "File name of a base image" },
@@ -24,15 +31,9 @@ QemuOptsList qcow2_create_opts = {
           "encrypt.format=aes)" },
         { "encrypt.format", QEMU_OPT_STRING,
           "Encrypt the image, format choices: 'aes', 'luks'" },
-        { "cluster_size", QEMU_OPT_SIZE, "qcow2 cluster size", "65536" },
-        { "extended_l2", QEMU_OPT_BOOL, "Extended L2 tables", "off" },
-        { "preallocation", QEMU_OPT_STRING,
-          "Preallocation mode (allowed values: off, metadata, falloc, full)" },
         { "lazy_refcounts", QEMU_OPT_BOOL, "Postpone refcount updates", "off" },
         { "refcount_bits", QEMU_OPT_NUMBER, "Width of a reference count entry in bits",
           "16" },
-        { "compression_type", QEMU_OPT_STRING,
-          "Compression method used for image cluster compression", "zlib" },
         { NULL }
     },
 };
@@ -261,35 +262,16 @@ int qcow2_amend(BlockDriverState *bs, QemuOpts *opts, Error **errp)
             error_setg(errp, "compat=0.10 requires refcount_bits=16");
             return -ENOTSUP;
         }
-        /* v2 has no zero flag: zero clusters must be written out first. */
-        g_mutex_lock(&s->lock);
-        for (uint32_t i = 0; i < s->l1_size; i++) {
-            uint64_t off = s->l1_table[i] & L1E_OFFSET_MASK;
-            uint64_t *l2;
-            bool zero = false;
-
-            if (!off) {
-                continue;
-            }
-            ret = qcow2_cache_get(bs, s->l2_cache, off, (void **)&l2);
-            if (ret < 0) {
-                g_mutex_unlock(&s->lock);
-                return ret;
-            }
-            for (int64_t j = 0; j < s->l2_size; j++) {
-                if (be64_to_cpu(l2[j]) & QCOW_OFLAG_ZERO) {
-                    zero = true;
-                }
-            }
-            qcow2_cache_put(s->l2_cache, (void **)&l2);
-            if (zero || s->nb_snapshots) {
-                g_mutex_unlock(&s->lock);
-                error_setg(errp, "Cannot downgrade an image with zero clusters or "
-                           "snapshots");
-                return -ENOTSUP;
-            }
+        /* v2 has no zero flag: zero clusters become data or unallocated. */
+        ret = qcow2_expand_zero_clusters(bs);
+        if (ret == -ENOTSUP) {
+            error_setg(errp, "Cannot downgrade an image with zero clusters in its "
+                       "snapshots");
+            return ret;
+        } else if (ret < 0) {
+            error_setg_errno(errp, -ret, "Failed to turn zero clusters into data");
+            return ret;
         }
-        g_mutex_unlock(&s->lock);
     }
     g_mutex_lock(&s->lock);
     s->qcow_version = version;

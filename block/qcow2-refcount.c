@@ -508,6 +508,7 @@ static int qcow2_cover_range(BlockDriverState *bs, int64_t start, int64_t n, boo
     int64_t margin0, tclusters, margin;
     bool missing = false;
 
+    *changed = false;
     for (int64_t b = b0; b <= b1 && !missing; b++) {
         int64_t off = qcow2_refblock_offset(bs, b);
 
@@ -540,7 +541,7 @@ int64_t qcow2_alloc_clusters(BlockDriverState *bs, int64_t size)
         return -EINVAL;
     }
     for (int tries = 0; tries < 64; tries++) {
-        bool changed;
+        bool changed = false;
 
         start = qcow2_find_free(bs, n);
         if (start < 0) {

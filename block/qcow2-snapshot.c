@@ -221,11 +221,15 @@ static int qcow2_find_snapshot_by_id_or_name(BDRVQcow2State *s, const char *str)
     return i >= 0 ? i : qcow2_find_snapshot(s, NULL, str);
 }
 
-static void qcow2_drain(BDRVQcow2State *s)
+/* No data I/O in flight and no deferred metadata: snapshots see the disk. */
+static int qcow2_drain(BlockDriverState *bs)
 {
+    BDRVQcow2State *s = bs->opaque;
+
     while (s->in_flight > 0) {
         g_cond_wait(&s->io_cond, &s->lock);
     }
+    return qcow2_writeback(bs);
 }
 
 int qcow2_snapshot_create(BlockDriverState *bs, QEMUSnapshotInfo *info)
@@ -244,7 +248,10 @@ int qcow2_snapshot_create(BlockDriverState *bs, QEMUSnapshotInfo *info)
         return -ENOTSUP;   /* refcount_bits=1 cannot share clusters */
     }
     g_mutex_lock(&s->lock);
-    qcow2_drain(s);
+    ret = qcow2_drain(bs);
+    if (ret < 0) {
+        goto out;
+    }
     if (s->nb_snapshots >= QCOW_MAX_SNAPSHOTS) {
         ret = -EFBIG;
         goto out;
@@ -330,7 +337,10 @@ int qcow2_snapshot_goto(BlockDriverState *bs, const char *snapshot_id)
         return -EACCES;
     }
     g_mutex_lock(&s->lock);
-    qcow2_drain(s);
+    ret = qcow2_drain(bs);
+    if (ret < 0) {
+        goto out;
+    }
     idx = qcow2_find_snapshot_by_id_or_name(s, snapshot_id);
     if (idx < 0) {
         ret = -ENOENT;
@@ -413,7 +423,12 @@ int qcow2_snapshot_delete(BlockDriverState *bs, const char *snapshot_id, const c
         return -EACCES;
     }
     g_mutex_lock(&s->lock);
-    qcow2_drain(s);
+    ret = qcow2_drain(bs);
+    if (ret < 0) {
+        g_mutex_unlock(&s->lock);
+        error_setg_errno(errp, -ret, "Failed to write back metadata");
+        return ret;
+    }
     idx = qcow2_find_snapshot(s, snapshot_id, name);
     if (idx < 0) {
         g_mutex_unlock(&s->lock);

@@ -146,11 +146,38 @@ int qcow2_write_l1_table(BlockDriverState *bs)
 {
     BDRVQcow2State *s = bs->opaque;
     g_autofree uint64_t *be = g_new0(uint64_t, MAX(s->l1_size, 1));
+    int ret;
 
+    if (qcow2_cache_has_dirty(s->l2_cache)) {
+        ret = bdrv_flush(bs->file->bs);
+        if (ret >= 0) {
+            ret = qcow2_cache_write_dirty(bs, s->l2_cache);
+        }
+        if (ret >= 0) {
+            ret = bdrv_flush(bs->file->bs);
+        }
+        if (ret < 0) {
+            return ret;
+        }
+    }
     for (uint32_t i = 0; i < s->l1_size; i++) {
         be[i] = cpu_to_be64(s->l1_table[i]);
     }
-    return bdrv_pwrite(bs->file, s->l1_table_offset, (int64_t)s->l1_size * 8, be, 0);
+    ret = bdrv_pwrite(bs->file, s->l1_table_offset, (int64_t)s->l1_size * 8, be, 0);
+    if (ret >= 0) {
+        s->l1_dirty = false;
+    }
+    return ret;
+}
+
+int qcow2_writeback(BlockDriverState *bs)
+{
+    BDRVQcow2State *s = bs->opaque;
+
+    if (!s->l2_cache || (!s->l1_dirty && !qcow2_cache_has_dirty(s->l2_cache))) {
+        return 0;
+    }
+    return qcow2_write_l1_table(bs);
 }
 
 static void qcow2_put_ext(GByteArray *buf, uint32_t magic, const void *data, uint32_t len)
@@ -680,6 +707,13 @@ static int qcow2_do_open(BlockDriverState *bs, QDict *options, int flags, Error 
 
 static void qcow2_free_state(BDRVQcow2State *s);
 
+static void qcow2_drain_for_reopen(BDRVQcow2State *s)
+{
+    while (s->in_flight > 0) {
+        g_cond_wait(&s->io_cond, &s->lock);
+    }
+}
+
 static int qcow2_open(BlockDriverState *bs, QDict *options, int flags, Error **errp)
 {
     BDRVQcow2State *s = bs->opaque;
@@ -771,7 +805,9 @@ static void qcow2_close(BlockDriverState *bs)
 
     if (s->l1_table && !s->read_only && bs->file &&
         !(s->incompatible_features & QCOW2_INCOMPAT_CORRUPT)) {
-        qcow2_mark_clean(bs);
+        if (qcow2_writeback(bs) >= 0) {
+            qcow2_mark_clean(bs);
+        }
     }
     qcow2_free_state(s);
 }
@@ -840,6 +876,11 @@ static int qcow2_pwrite_zeroes(BlockDriverState *bs, int64_t offset, int64_t byt
     if (s->read_only) {
         return -EACCES;
     }
+    if ((flags & BDRV_REQ_NO_FALLBACK) &&
+        (s->qcow_version < 3 || !qcow2_aligned(s, offset) ||
+         (!qcow2_aligned(s, end) && end != (int64_t)s->size))) {
+        return -ENOTSUP;   /* only whole clusters are zeroed without writing data */
+    }
     if (s->qcow_version < 3) {
         /* No zero flag: zeroes are data (QEMU's -ENOTSUP fallback). */
         int64_t done = 0;
@@ -893,21 +934,65 @@ static int qcow2_pdiscard(BlockDriverState *bs, int64_t offset, int64_t bytes)
 
 static int qcow2_flush(BlockDriverState *bs)
 {
-    /* Metadata is written through; the generic layer flushes bs->file. */
-    return 0;
+    BDRVQcow2State *s = bs->opaque;
+    int ret;
+
+    /* Deferred L2/L1 updates go out; the generic layer then flushes bs->file. */
+    g_mutex_lock(&s->lock);
+    ret = qcow2_writeback(bs);
+    g_mutex_unlock(&s->lock);
+    return ret;
+}
+
+/*
+ * QEMU's heuristic: noticeably more clusters have a refcount than the file
+ * has blocks allocated, so metadata preallocation left holes.
+ */
+static bool qcow2_detect_metadata_prealloc(BlockDriverState *bs)
+{
+    BDRVQcow2State *s = bs->opaque;
+    int64_t alloc = bdrv_get_allocated_file_size(bs->file->bs);
+    int64_t nb = qcow2_size_to_clusters(s, qcow2_image_end(bs));
+    int64_t real, threshold, count = 0;
+
+    if (alloc < 0) {
+        return false;
+    }
+    real = alloc >> s->cluster_bits;
+    threshold = MAX(real * 10 / 9, real + 2);
+    for (int64_t c = 0; c < nb; c++) {
+        uint64_t rc;
+
+        if (qcow2_get_refcount(bs, c, &rc) < 0) {
+            return false;
+        }
+        if (rc && ++count >= threshold) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static int qcow2_block_status(BlockDriverState *bs, bool want_zero, int64_t offset,
                               int64_t bytes, int64_t *pnum, int64_t *map,
                               BlockDriverState **file)
 {
+    BDRVQcow2State *s = bs->opaque;
     int ret = qcow2_cluster_status(bs, offset, bytes, pnum, map, file);
 
+    if (!s->prealloc_checked) {
+        g_mutex_lock(&s->lock);
+        s->metadata_prealloc = qcow2_detect_metadata_prealloc(bs);
+        s->prealloc_checked = true;
+        g_mutex_unlock(&s->lock);
+    }
     /*
-     * A preallocated cluster may be a hole in the file: let the generic
-     * layer ask the file whether it reads as zeroes, as QEMU does.
+     * In a metadata-preallocated image a data cluster may be a hole in the
+     * file: let the generic layer ask the file whether it reads as zeroes,
+     * as QEMU does (only then, so plain images map as QEMU maps them).
      */
-    if (want_zero && ret > 0 && (ret & BDRV_BLOCK_OFFSET_VALID) && !(ret & BDRV_BLOCK_ZERO)) {
+    if (want_zero && s->metadata_prealloc && ret > 0 && (ret & BDRV_BLOCK_OFFSET_VALID) &&
+        !(ret & BDRV_BLOCK_ZERO)) {
         ret |= BDRV_BLOCK_RECURSE;
     }
     return ret;
@@ -1043,6 +1128,11 @@ static int qcow2_check(BlockDriverState *bs, BdrvCheckResult *res, BdrvCheckMode
         return -EACCES;
     }
     g_mutex_lock(&s->lock);
+    ret = qcow2_writeback(bs);
+    if (ret < 0) {
+        g_mutex_unlock(&s->lock);
+        return ret;
+    }
     ret = qcow2_check_refcounts(bs, res, fix);
     if (ret >= 0 && fix && res->corruptions == 0 && res->check_errors == 0 &&
         (s->incompatible_features & (QCOW2_INCOMPAT_DIRTY | QCOW2_INCOMPAT_CORRUPT))) {
@@ -1101,6 +1191,38 @@ static int qcow2_make_empty(BlockDriverState *bs)
     return qcow2_make_empty_clusters(bs);
 }
 
+/*
+ * Read-only <-> read-write (commit into a qcow2 base, snapshot=on): the
+ * generic layer reopened bs->file already. Going read-only writes back and
+ * clears the dirty bit first; a corrupt image stays read-only.
+ */
+static int qcow2_reopen_rw(BlockDriverState *bs, bool rw, Error **errp)
+{
+    BDRVQcow2State *s = bs->opaque;
+    int ret = 0;
+
+    g_mutex_lock(&s->lock);
+    if (rw && (s->incompatible_features & QCOW2_INCOMPAT_CORRUPT)) {
+        error_setg(errp, "qcow2: Image is corrupt; cannot be opened read/write");
+        ret = -EACCES;
+    } else if (rw) {
+        s->read_only = false;
+    } else if (!s->read_only) {
+        qcow2_drain_for_reopen(s);
+        ret = qcow2_writeback(bs);
+        if (ret >= 0) {
+            ret = qcow2_mark_clean(bs);
+        }
+        if (ret < 0) {
+            error_setg_errno(errp, -ret, "Could not write back qcow2 metadata");
+        } else {
+            s->read_only = true;
+        }
+    }
+    g_mutex_unlock(&s->lock);
+    return ret;
+}
+
 static int qcow2_has_zero_init(BlockDriverState *bs)
 {
     return 1;
@@ -1116,6 +1238,8 @@ static BlockDriver bdrv_qcow2 = {
     .preadv = qcow2_preadv,
     .pwritev = qcow2_pwritev,
     .pwritev_compressed = qcow2_pwritev_compressed,
+    /* Deflate runs before s->lock is taken; all metadata is under s->lock. */
+    .pwritev_compressed_unlocked = true,
     .pwrite_zeroes = qcow2_pwrite_zeroes,
     .pdiscard = qcow2_pdiscard,
     .flush = qcow2_flush,
@@ -1136,6 +1260,7 @@ static BlockDriver bdrv_qcow2 = {
     .change_backing_file = qcow2_change_backing_file,
     .make_empty = qcow2_make_empty,
     .has_zero_init = qcow2_has_zero_init,
+    .reopen_rw = qcow2_reopen_rw,
     .supports_backing = true,
 };
 

@@ -120,6 +120,7 @@ typedef struct BDRVQcow2State {
     uint64_t l1_table_offset;
     uint64_t *l1_table;          /* host order */
     uint32_t l1_alloc;           /* entries allocated in l1_table */
+    bool l1_dirty;               /* l1_table has entries not yet on disk */
 
     int refcount_order;
     int refcount_bits;
@@ -153,6 +154,8 @@ typedef struct BDRVQcow2State {
     int feature_table_len;
 
     bool corrupt_reported;
+    bool prealloc_checked;       /* metadata_prealloc is known */
+    bool metadata_prealloc;      /* clusters refcounted but holes in the file */
     bool read_only;
 
     Qcow2Cache *l2_cache;
@@ -200,7 +203,13 @@ int qcow2_signal_corruption(BlockDriverState *bs, int64_t offset, int64_t size,
                             const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 int qcow2_update_header(BlockDriverState *bs);
 int qcow2_mark_dirty(BlockDriverState *bs);
+/*
+ * qcow2_write_l1_table: write dirty L2 tables (after a flush), flush, then
+ * the whole active L1 table. qcow2_writeback: the same only when something
+ * is dirty; every operation other than the plain write path starts with it.
+ */
 int qcow2_write_l1_table(BlockDriverState *bs);
+int qcow2_writeback(BlockDriverState *bs);
 int64_t qcow2_l1_size_for(BDRVQcow2State *s, uint64_t size);
 void qcow2_set_geometry(BDRVQcow2State *s, int cluster_bits, int refcount_order);
 
@@ -213,12 +222,19 @@ int qcow2_cache_get(BlockDriverState *bs, Qcow2Cache *c, uint64_t offset, void *
 int qcow2_cache_get_empty(BlockDriverState *bs, Qcow2Cache *c, uint64_t offset,
                           void **table);
 void qcow2_cache_put(Qcow2Cache *c, void **table);
-/* Write the whole table (or the part [start, start+len)) to the file now. */
+/*
+ * Write the whole table (or the part [start, start+len)) to the file now; a
+ * dirty table is written whole after a flush of the file.
+ */
 int qcow2_cache_write(BlockDriverState *bs, Qcow2Cache *c, void *table, int64_t start,
                       int64_t len);
+/* Deferred write: the table is written later, after a flush (see qcow2-cache.c). */
+void qcow2_cache_mark_dirty(Qcow2Cache *c, void *table);
+bool qcow2_cache_has_dirty(Qcow2Cache *c);
+/* Write every dirty table (the caller flushed the file first). */
+int qcow2_cache_write_dirty(BlockDriverState *bs, Qcow2Cache *c);
 void qcow2_cache_discard(Qcow2Cache *c, uint64_t offset);
 void qcow2_cache_clear(Qcow2Cache *c);
-int qcow2_cache_entries(Qcow2Cache *c);
 int qcow2_cache_hits(Qcow2Cache *c);
 int qcow2_cache_misses(Qcow2Cache *c);
 
@@ -276,6 +292,7 @@ ssize_t qcow2_compress(void *dest, size_t dest_size, const void *src, size_t src
 int qcow2_preallocate(BlockDriverState *bs, uint64_t from, uint64_t to,
                       PreallocMode mode);
 int qcow2_make_empty_clusters(BlockDriverState *bs);
+int qcow2_expand_zero_clusters(BlockDriverState *bs);
 int qcow2_shrink_l1_and_l2(BlockDriverState *bs, uint64_t new_size);
 
 /* qcow2-create.c */

@@ -82,7 +82,7 @@ void hmp_nmi(Monitor *mon, const QDict *qdict)
 {
     Error *err = NULL;
 
-    hmp_cpu_nmi_all(&err);
+    qmp_inject_nmi(&err);
     hmp_handle_error(mon, err);
 }
 
@@ -325,6 +325,48 @@ void hmp_print(Monitor *mon, const QDict *qdict)
     monitor_printf(mon, "\n");
 }
 
+/* i / o: a port access through the I/O address space, as a vCPU makes it. */
+static char hmp_port_suffix(int size)
+{
+    return size == 1 ? 'b' : size == 2 ? 'w' : 'l';
+}
+
+void hmp_ioport_read(Monitor *mon, const QDict *qdict)
+{
+    int size = qdict_get_int(qdict, "size");
+    uint32_t addr = qdict_get_int(qdict, "addr") & 0xffff;
+    uint8_t buf[4] = { 0 };
+    uint32_t val;
+
+    /* QEMU's port accesses are 1, 2 or 4 bytes; /g reads 4. */
+    if (size != 1 && size != 2) {
+        size = 4;
+    }
+    address_space_read(&address_space_io, addr, MEMTXATTRS_UNSPECIFIED, buf,
+                       size);
+    val = size == 1 ? buf[0] : size == 2 ? lduw_le_p(buf) : ldl_le_p(buf);
+    monitor_printf(mon, "port%c[0x%04x] = 0x%0*x\n", hmp_port_suffix(size),
+                   addr, size * 2, val);
+}
+
+void hmp_ioport_write(Monitor *mon, const QDict *qdict)
+{
+    int size = qdict_get_int(qdict, "size");
+    uint32_t addr = qdict_get_int(qdict, "addr") & 0xffff;
+    uint32_t val = qdict_get_int(qdict, "val");
+    uint8_t buf[4];
+
+    if (size != 1 && size != 2) {
+        size = 4;
+    }
+    buf[0] = val;
+    buf[1] = val >> 8;
+    buf[2] = val >> 16;
+    buf[3] = val >> 24;
+    address_space_write(&address_space_io, addr, MEMTXATTRS_UNSPECIFIED, buf,
+                        size);
+}
+
 /* memsave / pmemsave: the guest bytes to a new file, in 1 KiB pieces. */
 static bool hmp_save_memory(Monitor *mon, uint64_t addr, int64_t size,
                             const char *filename, bool physical,
@@ -527,6 +569,16 @@ static int hmp_key_code(const char *name)
         return v;
     }
     return -1;
+}
+
+void hmp_complete_keys(const char *word, size_t keep, GPtrArray *out)
+{
+    for (const HMPKey *k = hmp_keys; k->name; k++) {
+        if (g_str_has_prefix(k->name, word + keep)) {
+            g_ptr_array_add(out, g_strdup_printf("%.*s%s", (int)keep, word,
+                                                 k->name));
+        }
+    }
 }
 
 static void hmp_put_key(I8042State *kbd, int code, bool release)

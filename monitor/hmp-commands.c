@@ -7,7 +7,7 @@
 #include "monitor/hmp.h"
 
 const HMPCommand hmp_info_cmds[] = {
-    { "block", "", "[-n] [-v] [device]",
+    { "block", "-n,-v,device:s?", "[-n] [-v] [device]",
       "show info of one block device or all block devices "
       "(-n: show named nodes; -v: show details)", hmp_info_block },
     { "chardev", "", "", "show the character devices", hmp_info_chardev },
@@ -55,6 +55,7 @@ const HMPCommand hmp_cmds[] = {
     { "cont|c", "", "", "resume emulation", hmp_cont },
     { "cpu", "index:i", "index", "set the default CPU", hmp_cpu },
     { "help|?", "name:S?", "[cmd]", "show the help", hmp_help },
+    { "i", "fmt:/,addr:i", "/fmt addr", "I/O port read", hmp_ioport_read },
     { "info", "", "[subcommand]",
       "show various information about the system state", hmp_info_help,
       hmp_info_cmds },
@@ -66,6 +67,8 @@ const HMPCommand hmp_cmds[] = {
       "save to disk virtual memory dump starting at 'addr' of size 'size'",
       hmp_memsave },
     { "nmi", "", "", "inject an NMI", hmp_nmi },
+    { "o", "fmt:/,addr:i,val:i", "/fmt addr value", "I/O port write",
+      hmp_ioport_write },
     { "pmemsave", "val:l,size:i,filename:s", "addr size file",
       "save to disk physical memory dump starting at 'addr' of size 'size'",
       hmp_pmemsave },

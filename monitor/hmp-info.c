@@ -275,9 +275,84 @@ void hmp_info_chardev(Monitor *mon, const QDict *qdict)
     monitor_printf(mon, "%s", out->str);
 }
 
-/* No block devices yet: QEMU prints nothing when there are none. */
+/* One node as QEMU prints it: "file (drv, read-only)" and its details. */
+static void hmp_print_block_node(Monitor *mon, BlockDeviceInfo *node)
+{
+    monitor_printf(mon, "%s (%s%s)\n", node->file, node->drv,
+                   node->ro ? ", read-only" : "");
+}
+
+static void hmp_print_cache_mode(Monitor *mon, BlockDeviceInfo *node)
+{
+    if (node->cache) {
+        monitor_printf(mon, "    Cache mode:       %s%s%s\n",
+                       node->cache->writeback ? "writeback" : "writethrough",
+                       node->cache->direct ? ", direct" : "",
+                       node->cache->no_flush ? ", ignore flushes" : "");
+    }
+    if (node->has_backing_file) {
+        monitor_printf(mon, "    Backing file:     %s (chain depth: %" PRId64
+                       ")\n", node->backing_file, node->backing_file_depth);
+    }
+}
+
+/*
+ * QEMU's `info block [-n] [-v] [device]` over query-block (and
+ * query-named-block-nodes for -n). No block devices: nothing at all.
+ */
 void hmp_info_block(Monitor *mon, const QDict *qdict)
 {
+    const char *device = qdict_get_try_str(qdict, "device");
+    g_autoptr(BlockInfoList) list = qmp_query_block(NULL);
+    bool first = true;
+
+    for (BlockInfoList *l = list; l; l = l->next) {
+        BlockInfo *info = l->value;
+
+        if (device && strcmp(device, info->device)) {
+            continue;
+        }
+        if (!first) {
+            monitor_printf(mon, "\n");
+        }
+        first = false;
+        if (!info->has_inserted) {
+            monitor_printf(mon, "%s: [not inserted]\n", info->device);
+        } else {
+            monitor_printf(mon, "%s", info->device);
+            if (info->inserted->has_node_name) {
+                monitor_printf(mon, " (%s)", info->inserted->node_name);
+            }
+            monitor_printf(mon, ": ");
+            hmp_print_block_node(mon, info->inserted);
+        }
+        if (info->has_qdev) {
+            monitor_printf(mon, "    Attached to:      %s\n", info->qdev);
+        }
+        if (info->removable) {
+            monitor_printf(mon, "    Removable device: %slocked, tray %s\n",
+                           info->locked ? "" : "not ",
+                           info->has_tray_open && info->tray_open ? "open"
+                                                                  : "closed");
+        }
+        if (info->has_inserted) {
+            hmp_print_cache_mode(mon, info->inserted);
+        }
+    }
+    if (qdict_get_try_bool(qdict, "n", false) && !device) {
+        g_autoptr(BlockDeviceInfoList) nodes =
+            qmp_query_named_block_nodes(false, false, NULL);
+
+        for (BlockDeviceInfoList *n = nodes; n; n = n->next) {
+            if (n != nodes) {
+                monitor_printf(mon, "\n");
+            }
+            monitor_printf(mon, "%s: ", n->value->has_node_name
+                                        ? n->value->node_name : "");
+            hmp_print_block_node(mon, n->value);
+            hmp_print_cache_mode(mon, n->value);
+        }
+    }
 }
 
 /* No network backends or NICs yet: nothing, as QEMU with none. */

@@ -9,6 +9,7 @@
 #include "qobject/qbool.h"
 #include "qobject/qnum.h"
 #include "qobject/qstring.h"
+#include "qapi/qapi-commands.h"
 
 #define HMP_PROMPT "(qemu) "
 
@@ -427,6 +428,19 @@ void hmp_complete(Monitor *mon, const char *line, GPtrArray *out)
         hmp_complete_names(strcmp(words[0], "info") ? hmp_cmds
                                                     : hmp_info_cmds,
                            last, out);
+    } else if (n == 2 && !strcmp(words[0], "chardev-remove")) {
+        g_autoptr(ChardevInfoList) list = qmp_query_chardev(NULL);
+
+        for (ChardevInfoList *l = list; l; l = l->next) {
+            if (g_str_has_prefix(l->value->label, last)) {
+                g_ptr_array_add(out, g_strdup(l->value->label));
+            }
+        }
+    } else if (n == 2 && !strcmp(words[0], "sendkey")) {
+        /* The last key of a ctrl-alt-... chord. */
+        const char *dash = strrchr(last, '-');
+
+        hmp_complete_keys(last, dash ? dash + 1 - last : 0, out);
     }
 }
 

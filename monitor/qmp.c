@@ -24,6 +24,8 @@
 /* Events are dropped while this much output waits: a client that never
  * reads must not make the queue grow without bound. */
 #define QMP_OUT_MAX (4 * 1024 * 1024)
+/* How long the last output may take to leave at exit. */
+#define QMP_EXIT_FLUSH_US (2 * G_USEC_PER_SEC)
 /* Retry interval for output the chardev could not take at once. */
 #define QMP_FLUSH_RETRY_MS 5
 
@@ -38,7 +40,7 @@ struct MonitorQMP {
     bool connected;     /* a client is there (OPENED seen, no CLOSED) */
     bool negotiated;    /* qmp_capabilities ran in this session */
     bool oob;           /* the "oob" capability is on */
-    bool oob_offered;   /* the chardev can do out-of-band (not a mux) */
+    bool oob_offered;   /* the greeting offers "oob" */
     bool input_paused;  /* can_read said 0: call accept_input later */
     bool processing;    /* qmp_session_process() is on the stack */
     JSONMessageParser parser;
@@ -60,17 +62,30 @@ static bool qmp_commands_ready;
 /* --- output -------------------------------------------------------------- */
 
 static void qmp_flush(MonitorQMP *mon);
+static void qmp_session_process(MonitorQMP *mon);
 
+static size_t qmp_out_pending(const MonitorQMP *mon)
+{
+    return mon->out->len - mon->out_pos;
+}
+
+/*
+ * Main loop: the chardev may take more now. Once the output has drained,
+ * run the requests that waited for room (only here and from the read
+ * handler: a flush caused by an event, maybe on a vCPU thread or inside
+ * another session's command, must not run commands).
+ */
 static gboolean qmp_flush_retry(gpointer opaque)
 {
     MonitorQMP *mon = opaque;
 
     mon->flush_source = 0;
     qmp_flush(mon);
+    if (qmp_out_pending(mon) == 0 && !mon->processing) {
+        qmp_session_process(mon);
+    }
     return G_SOURCE_REMOVE;
 }
-
-static void qmp_session_process(MonitorQMP *mon);
 
 /* Write what the chardev takes now; come back later for the rest. */
 static void qmp_flush(MonitorQMP *mon)
@@ -81,6 +96,11 @@ static void qmp_flush(MonitorQMP *mon)
                                   (const uint8_t *)mon->out->str + mon->out_pos,
                                   left > INT_MAX ? INT_MAX : (int)left);
         if (n <= 0) {
+            /* Keep the buffer from growing by what was sent already. */
+            if (mon->out_pos >= QMP_OUT_PAUSE) {
+                g_string_erase(mon->out, 0, mon->out_pos);
+                mon->out_pos = 0;
+            }
             if (!mon->flush_source) {
                 mon->flush_source = g_timeout_add(QMP_FLUSH_RETRY_MS,
                                                   qmp_flush_retry, mon);
@@ -91,15 +111,6 @@ static void qmp_flush(MonitorQMP *mon)
     }
     g_string_truncate(mon->out, 0);
     mon->out_pos = 0;
-    /* Room again: run what waited, read more. */
-    if (!mon->processing) {
-        qmp_session_process(mon);
-    }
-}
-
-static size_t qmp_out_pending(const MonitorQMP *mon)
-{
-    return mon->out->len - mon->out_pos;
 }
 
 /* One message: JSON, a newline, every "\n" sent as "\r\n" as QEMU does. */
@@ -188,6 +199,7 @@ static void qmp_session_reset(MonitorQMP *mon)
 
     mon->negotiated = false;
     mon->oob = false;
+    mon->input_paused = false;
     while ((r = g_queue_pop_head(&mon->reqs))) {
         qmp_request_free(r);
     }
@@ -439,9 +451,9 @@ bool monitor_init_qmp(Chardev *chr, bool pretty, Error **errp)
     qmp_commands_init();
     monitor_qmp_events_init();
     mon->pretty = pretty;
-    /* QEMU offers out-of-band execution where the chardev can run in the
-     * monitor I/O thread: not on a mux shared with other frontends. */
-    mon->oob_offered = !qemu_chr_is_mux(chr);
+    /* QEMU 7.2 offers out-of-band execution on every QMP chardev, a mux
+     * included; nothing in Keel depends on the chardev for it. */
+    mon->oob_offered = true;
     mon->out = g_string_new(NULL);
     mon->named_fds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                            qmp_close_fd);
@@ -463,18 +475,29 @@ void monitor_qmp_cleanup(void)
     }
     for (guint i = 0; i < qmp_monitors->len; i++) {
         MonitorQMP *mon = g_ptr_array_index(qmp_monitors, i);
+        int64_t deadline;
         size_t left;
+        int n;
 
         if (mon->quit_rsp) {
             qmp_queue(mon, mon->quit_rsp);
         }
-        left = qmp_out_pending(mon);
-
-        /* The last replies ("quit") and events (SHUTDOWN) must arrive. */
-        if (mon->connected && left > 0 && left <= INT_MAX) {
-            qemu_chr_fe_write_all(&mon->be,
+        /*
+         * The last replies ("quit") and events (SHUTDOWN) must arrive, but
+         * a client that reads nothing must not keep Keel from exiting.
+         */
+        deadline = g_get_monotonic_time() + QMP_EXIT_FLUSH_US;
+        while (mon->connected && qmp_out_pending(mon) > 0 &&
+               g_get_monotonic_time() < deadline) {
+            left = qmp_out_pending(mon);
+            n = qemu_chr_fe_write(&mon->be,
                                   (const uint8_t *)mon->out->str + mon->out_pos,
-                                  left);
+                                  left > INT_MAX ? INT_MAX : (int)left);
+            if (n > 0) {
+                mon->out_pos += n;
+            } else {
+                g_usleep(1000);
+            }
         }
         mon->connected = false;
         qmp_session_reset(mon);

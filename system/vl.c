@@ -164,8 +164,6 @@ static const char *vl_later_feature(VlOptionIndex idx)
         return "9p file system sharing is";
     case QEMU_OPTION_netdev: case QEMU_OPTION_nic: case QEMU_OPTION_net:
         return "networking is";
-    case QEMU_OPTION_qmp: case QEMU_OPTION_qmp_pretty:
-        return "QMP is";
     case QEMU_OPTION_global:
         return "global device properties are";
     case QEMU_OPTION_incoming:

@@ -33,12 +33,13 @@ void tb_jmp_cache_remove(TranslationBlock *tb)
 
     for (unsigned c = 0; tcg_cpus && c < tcg_cpus->len; c++) {
         CPUState *cpu = g_ptr_array_index(tcg_cpus, c);
-        TranslationBlock *expect = tb;
 
-        if (cpu->tb_jmp_cache) {
-            /* Sequentially consistent: see tb_jmp_cache_set. */
-            __atomic_compare_exchange_n(&cpu->tb_jmp_cache->e[h].tb, &expect, NULL, false,
-                                        __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+        for (unsigned w = 0; cpu->tb_jmp_cache && w < TB_JMP_CACHE_WAYS; w++) {
+            TranslationBlock *expect = tb;
+
+            /* Sequentially consistent: see tb_jmp_cache_fill. */
+            __atomic_compare_exchange_n(&cpu->tb_jmp_cache->e[h + w].tb, &expect, NULL,
+                                        false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
         }
     }
 }
@@ -69,7 +70,7 @@ uint32_t curr_cflags(CPUState *cpu)
 }
 
 /*
- * The jump cache missed, or hit an entry of an older generation (cached:
+ * The jump cache missed, or hit an entry e of an older generation (cached:
  * its TB). After a TLB flush (every context switch's CR3 write) most code
  * pages map where they did: if pc still lies in the physical page cached
  * was translated from, cached is what the hash table would return (one
@@ -106,6 +107,12 @@ tb_lookup_slow(CPUState *cpu, TBJmpCacheEntry *e, TranslationBlock *cached,
  * Per goto_ptr (every RET and indirect jump) and per cpu_exec round: a hit
  * reads one jump-cache entry and no TB. *tc_ptr: the TB's code.
  */
+static inline bool tb_jmp_cache_match(const TBJmpCacheEntry *e, uint64_t pc,
+                                      uint64_t cs_base, uint32_t flags, uint32_t cflags)
+{
+    return e->pc == pc && e->flags == flags && e->cs_base == cs_base && e->cflags == cflags;
+}
+
 static inline TranslationBlock *tb_lookup_inline(CPUState *cpu, uint64_t pc,
                                                  uint64_t cs_base, uint32_t flags,
                                                  uint32_t cflags, const void **tc_ptr)
@@ -114,14 +121,16 @@ static inline TranslationBlock *tb_lookup_inline(CPUState *cpu, uint64_t pc,
     TBJmpCacheEntry *e = &jc->e[tb_jmp_cache_hash(pc)];
     TranslationBlock *tb = __atomic_load_n(&e->tb, __ATOMIC_ACQUIRE);
 
-    if (likely(tb && e->pc == pc && e->flags == flags && e->cs_base == cs_base &&
-               e->cflags == cflags)) {
-        if (likely(e->gen == __atomic_load_n(&jc->gen, __ATOMIC_RELAXED))) {
-            *tc_ptr = e->tc_ptr;
-            return tb;
+    if (!likely(tb && tb_jmp_cache_match(e, pc, cs_base, flags, cflags))) {
+        e++;            /* the set's second way */
+        tb = __atomic_load_n(&e->tb, __ATOMIC_ACQUIRE);
+        if (!(tb && tb_jmp_cache_match(e, pc, cs_base, flags, cflags))) {
+            tb = NULL;
         }
-    } else {
-        tb = NULL;
+    }
+    if (likely(tb && e->gen == __atomic_load_n(&jc->gen, __ATOMIC_RELAXED))) {
+        *tc_ptr = e->tc_ptr;
+        return tb;
     }
     tb = tb_lookup_slow(cpu, e, tb, pc, cs_base, flags, cflags);
     *tc_ptr = tb ? tb->tc.ptr : NULL;
@@ -409,6 +418,7 @@ static void cpu_exec_unwound(void)
     current_in_tb_code = false;
     tci_tb_ptr = 0;     /* TCI's helper-call marker if we left from a helper */
     tb_lock_reset();
+    tb_gen_release_bql();
 }
 
 void tcg_cpu_exec_one(CPUState *cpu, uint32_t cflags)

@@ -49,6 +49,20 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base,
 TranslationBlock *tb_find_by_host_pc(uintptr_t retaddr);
 /* translator_loop printed -d in_asm already (tb_gen_code resets it). */
 extern __thread bool tb_in_asm_logged;
+/*
+ * Lock order is the BQL before the TB lock. Code that is not RAM is read
+ * through the memory API, which needs the BQL: tb_gen_code takes it
+ * before the TB lock for such a TB (tb_gen_bql: it did, and must drop it,
+ * also when a fault unwinds the translation; cpu_exec_unwound). A TB that
+ * started in RAM and reaches non-RAM code sets tb_gen_want_bql and has
+ * that insn translated again, alone, with the BQL (translator.c).
+ */
+extern __thread bool tb_gen_bql;
+extern __thread bool tb_gen_want_bql;
+/* The translation in progress runs with the BQL (taken here or before). */
+extern __thread bool tb_gen_has_bql;
+/* Drop the BQL tb_gen_code took (after a fault unwound the translation). */
+void tb_gen_release_bql(void);
 /* Flush now (caller checked that no vCPU runs TB code). */
 void tb_flush_locked(void);
 /* Is a tb_flush from TB code waiting for cpu_exec? */
@@ -91,6 +105,8 @@ void tb_maint_flush(void);
 
 #define TB_JMP_CACHE_BITS 12
 #define TB_JMP_CACHE_SIZE (1u << TB_JMP_CACHE_BITS)
+/* Two ways per set: two hot pcs of one set (kernel and user code) both stay. */
+#define TB_JMP_CACHE_WAYS 2
 
 /*
  * Entries are valid only in the generation they were stored in: a TLB
@@ -115,10 +131,13 @@ typedef struct TBJmpCache {
     TBJmpCacheEntry e[TB_JMP_CACHE_SIZE];
 } TBJmpCache;
 
+/* The first entry of pc's set (the set is e[i], e[i + 1]). */
 static inline unsigned tb_jmp_cache_hash(uint64_t pc)
 {
-    return (unsigned)((pc ^ (pc >> TB_JMP_CACHE_BITS) ^ (pc >> 2 * TB_JMP_CACHE_BITS)) &
-                      (TB_JMP_CACHE_SIZE - 1));
+    unsigned sets = TB_JMP_CACHE_SIZE / TB_JMP_CACHE_WAYS;
+    uint64_t h = pc ^ (pc >> TB_JMP_CACHE_BITS) ^ (pc >> 2 * TB_JMP_CACHE_BITS);
+
+    return (unsigned)(h & (sets - 1)) * TB_JMP_CACHE_WAYS;
 }
 
 /* A TLB flush: entries of older generations need their page re-checked. */
@@ -130,28 +149,46 @@ void tb_jmp_cache_reset(CPUState *cpu);
 extern __thread bool tcg_excl_owner;
 
 /*
- * Remember tb as what cpu runs at pc (the current generation). A TB
- * invalidated between its lookup and this store would stay cached: the
- * store and the CF_INVALID check below pair with tb_phys_invalidate's
- * CF_INVALID store and tb_jmp_cache_remove's CAS (all sequentially
- * consistent), so one side always sees the other and drops the entry.
+ * Fill e with tb. A TB invalidated between its lookup and this store
+ * would stay cached: the store and the CF_INVALID check below pair with
+ * tb_phys_invalidate's CF_INVALID store and tb_jmp_cache_remove's CAS
+ * (all sequentially consistent), so one side always sees the other and
+ * drops the entry.
  */
-static inline void tb_jmp_cache_set(CPUState *cpu, uint64_t pc, TranslationBlock *tb)
+static inline void tb_jmp_cache_fill(TBJmpCacheEntry *e, uint64_t pc, TranslationBlock *tb,
+                                     const void *tc_ptr, uint32_t gen)
 {
-    TBJmpCacheEntry *e = &cpu->tb_jmp_cache->e[tb_jmp_cache_hash(pc)];
     TranslationBlock *expect = tb;
 
     e->pc = pc;
     e->cs_base = tb->cs_base;
     e->flags = tb->flags;
     e->cflags = tb->cflags & ~CF_INVALID;
-    e->tc_ptr = tb->tc.ptr;
-    e->gen = __atomic_load_n(&cpu->tb_jmp_cache->gen, __ATOMIC_RELAXED);
+    e->tc_ptr = tc_ptr;
+    e->gen = gen;
     __atomic_store_n(&e->tb, tb, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&tb->cflags, __ATOMIC_SEQ_CST) & CF_INVALID) {
         __atomic_compare_exchange_n(&e->tb, &expect, NULL, false,
                                     __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
     }
+}
+
+/*
+ * Remember tb as what cpu runs at pc (the current generation): it goes to
+ * the set's first way, whose previous entry moves to the second unless it
+ * had the same key (most recently stored first).
+ */
+static inline void tb_jmp_cache_set(CPUState *cpu, uint64_t pc, TranslationBlock *tb)
+{
+    TBJmpCache *jc = cpu->tb_jmp_cache;
+    TBJmpCacheEntry *e = &jc->e[tb_jmp_cache_hash(pc)];
+    TranslationBlock *old = __atomic_load_n(&e->tb, __ATOMIC_ACQUIRE);
+
+    if (old && old != tb && !(e->pc == pc && e->cs_base == tb->cs_base &&
+                              e->flags == tb->flags && e->cflags == (tb->cflags & ~CF_INVALID))) {
+        tb_jmp_cache_fill(&e[1], e->pc, old, e->tc_ptr, e->gen);
+    }
+    tb_jmp_cache_fill(e, pc, tb, tb->tc.ptr, __atomic_load_n(&jc->gen, __ATOMIC_RELAXED));
 }
 /* Drop tb from every vCPU's jump cache. */
 void tb_jmp_cache_remove(TranslationBlock *tb);

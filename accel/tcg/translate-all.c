@@ -195,6 +195,25 @@ static void tb_free(TranslationBlock *tb)
 /* A TB whose translation was abandoned by a fault (freed on the next one). */
 static __thread TranslationBlock *tb_in_progress;
 
+__thread bool tb_gen_bql;
+__thread bool tb_gen_want_bql;
+__thread bool tb_gen_has_bql;
+
+void tb_gen_release_bql(void)
+{
+    if (tb_gen_bql) {
+        tb_gen_bql = false;
+        tcg_io_unlock_fn();
+    }
+}
+
+/* The BQL for a translation that reads code through the memory API. */
+static void tb_gen_take_bql(void)
+{
+    tb_gen_bql = tcg_io_lock_fn && tcg_io_lock_fn();
+    tb_gen_has_bql = true;
+}
+
 static void tb_log_in_asm(CPUState *cpu, TranslationBlock *tb, void *host_pc)
 {
     FILE *f = qemu_log_lock();
@@ -250,12 +269,19 @@ static void tb_gen_flush(void)
 {
     unsigned seen = __atomic_load_n(&tb_flush_count, __ATOMIC_ACQUIRE);
 
+    bool bql = tb_gen_bql;
+
     if (tb_lock_depth != 1 || tcg_in_exclusive()) {
         tb_flush_locked();
         return;
     }
     tb_unlock();
+    /* Other vCPUs may wait for the BQL in cpu_exec; retake in lock order. */
+    tb_gen_release_bql();
     tcg_exclusive_flush_if(current_cpu, seen);
+    if (bql) {
+        tb_gen_take_bql();
+    }
     tb_lock();
 }
 
@@ -291,6 +317,12 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base,
     tb->page_addr[0] = host_pc ? phys_pc & TARGET_PAGE_MASK : (uint64_t)-1;
     tb->page_addr[1] = -1;
 
+    tb_gen_release_bql();       /* a previous translation that faulted */
+    tb_gen_has_bql = !tcg_io_lock_fn;   /* no BQL to take (unit tests) */
+    if (!host_pc || tb_gen_want_bql) {
+        tb_gen_take_bql();
+    }
+    tb_gen_want_bql = false;
     tb_lock();
     s = tcg_thread_context();
     for (;;) {
@@ -361,6 +393,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base,
     }
     tcg_stats_inc(tbs_translated);
     tb_unlock();
+    tb_gen_release_bql();
     return tb;
 }
 

@@ -127,6 +127,21 @@ static void *translator_access(CPUState *cpu, DisasContextBase *db, uint64_t pc)
         } else {
             phys = tlb_code_lookup(cpu, page, &h, false, 0);
         }
+        if (!h && db->tb->page_addr[0] != (uint64_t)-1 && !tb_gen_has_bql) {
+            /*
+             * Not RAM, and this TB holds the TB lock without the BQL that
+             * reading it needs (lock order: BQL first). The insns before
+             * this one become their own TB; this one is translated alone,
+             * tb_gen_code taking the BQL first.
+             */
+            if (db->num_insns > 1) {
+                cpu->cflags_next_tb = (db->tb->cflags & ~CF_COUNT_MASK) | (db->num_insns - 1);
+            } else {
+                cpu->cflags_next_tb = (db->tb->cflags & ~CF_COUNT_MASK) | 1;
+                tb_gen_want_bql = true;
+            }
+            cpu_loop_exit_noexc(cpu);
+        }
         if (!h) {
             return NULL;
         }

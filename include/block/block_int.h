@@ -40,6 +40,10 @@ struct BlockDriver {
                    QEMUIOVector *qiov, size_t qiov_offset, BdrvRequestFlags flags);
     int (*pwritev_compressed)(BlockDriverState *bs, int64_t offset, int64_t bytes,
                               QEMUIOVector *qiov, size_t qiov_offset);
+    /* Set when pwritev_compressed may run concurrently: the generic layer
+     * then calls it without bs->lock, and the driver takes bs->lock
+     * itself around metadata (so compression runs on many threads). */
+    bool pwritev_compressed_unlocked;
     int (*pwrite_zeroes)(BlockDriverState *bs, int64_t offset, int64_t bytes,
                          BdrvRequestFlags flags);
     int (*pdiscard)(BlockDriverState *bs, int64_t offset, int64_t bytes);

@@ -63,6 +63,9 @@ Object *hmp_find_object_by_type(const char *type);
 /* The class names of QEMU's `info pci` ("Host bridge"), or NULL. */
 const char *hmp_pci_class_name(uint32_t class);
 
+/* sendkey completion: key names for word after its first keep bytes. */
+void hmp_complete_keys(const char *word, size_t keep, GPtrArray *out);
+
 /* Print an Error in HMP's way ("Error: ..." is QEMU's prefix). */
 void hmp_handle_error(Monitor *mon, Error *err);
 
@@ -118,6 +121,8 @@ void hmp_cpu(Monitor *mon, const QDict *qdict);
 void hmp_memory_dump(Monitor *mon, const QDict *qdict);
 void hmp_physical_memory_dump(Monitor *mon, const QDict *qdict);
 void hmp_print(Monitor *mon, const QDict *qdict);
+void hmp_ioport_read(Monitor *mon, const QDict *qdict);
+void hmp_ioport_write(Monitor *mon, const QDict *qdict);
 void hmp_memsave(Monitor *mon, const QDict *qdict);
 void hmp_pmemsave(Monitor *mon, const QDict *qdict);
 void hmp_nmi(Monitor *mon, const QDict *qdict);

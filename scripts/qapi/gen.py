@@ -1,6 +1,6 @@
-# Helpers shared by the C backends: output buffers that write a file only
-# when its text changed (so ninja does not rebuild what did not change),
-# the generated-file banner and '#if' wrapping of conditional parts.
+# Helpers shared by the C backends: output buffers with the generated-file
+# banner and include guard, and '#if' wrapping of conditional parts. Files
+# are always rewritten: ninja compares their time with the schema's.
 
 import os
 
@@ -24,12 +24,6 @@ class CFile:
         if self.guard:
             self.parts.append('\n#endif /* %s */\n' % self.guard)
         text = ''.join(self.parts)
-        try:
-            with open(self.path, encoding='utf-8') as f:
-                if f.read() == text:
-                    return
-        except OSError:
-            pass
         with open(self.path, 'w', encoding='utf-8') as f:
             f.write(text)
 

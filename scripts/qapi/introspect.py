@@ -74,11 +74,16 @@ class Introspector:
                 self.features(m.features, p)
                 elems.append((m.ifcond, self.obj(p)))
             tail = [', "members": '] + self.items(elems)
-            if t.variants:
+            if t.tag_member is not None:
                 tail.append(', "tag": %s, "variants": ' % json.dumps(t.tag_member.name))
-                tail += self.items([(v.ifcond, self.obj([('case', json.dumps(v.name)),
-                                                         ('type', json.dumps(self.use(v.type)))]))
-                                    for v in t.variants])
+                cases = [(v.ifcond, v.name, v.type) for v in t.variants]
+                # As QEMU: a tag value without a branch has an empty one.
+                named = {v.name for v in t.variants}
+                cases += [(e.ifcond, e.name, self.schema.empty)
+                          for e in t.tag_member.type.values if e.name not in named]
+                tail += self.items([(cond, self.obj([('case', json.dumps(name)),
+                                                     ('type', json.dumps(self.use(typ)))]))
+                                    for cond, name, typ in cases])
         elif isinstance(t, AlternateType):
             tail = [', "members": '] + self.items(
                 [(v.ifcond, self.obj([('type', json.dumps(self.use(v.type)))]))

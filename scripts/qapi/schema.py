@@ -407,7 +407,8 @@ class Schema:
             self._command(expr, loc, what, args)
         else:
             boxed = self._bool(expr, 'boxed', False, loc, what)
-            arg_type = self._arg_type(expr.get('data'), name, loc, what, boxed, module)
+            arg_type = self._arg_type(expr.get('data'), name, loc, what, boxed, module,
+                                      ifcond)
             self._define(Event(*args, arg_type, boxed))
 
     def _bool(self, expr, key, default, loc, what):
@@ -542,7 +543,7 @@ class Schema:
         variants = [self._variant(k, v, loc, what) for k, v in data.items()]
         self._define(ObjectType(*args, base, [], disc, variants, kind='union'))
 
-    def _arg_type(self, data, name, loc, what, boxed, module):
+    def _arg_type(self, data, name, loc, what, boxed, module, ifcond=None):
         if data is None:
             if boxed:
                 raise QAPIError(loc, "%s: 'boxed' requires 'data'" % what)
@@ -550,7 +551,7 @@ class Schema:
         if isinstance(data, dict):
             if boxed:
                 raise QAPIError(loc, "%s: 'boxed' requires 'data' to name a type" % what)
-            t = ObjectType('q_obj_%s-arg' % name, loc, None, None, module, None, None,
+            t = ObjectType('q_obj_%s-arg' % name, loc, None, ifcond, module, None, None,
                            self._members(data, loc, what))
             t.implicit = True
             self._define(t)
@@ -562,7 +563,7 @@ class Schema:
     def _command(self, expr, loc, what, args):
         name, module = args[0], args[4]
         boxed = self._bool(expr, 'boxed', False, loc, what)
-        arg_type = self._arg_type(expr.get('data'), name, loc, what, boxed, module)
+        arg_type = self._arg_type(expr.get('data'), name, loc, what, boxed, module, args[3])
         ret = expr.get('returns')
         if ret is not None:
             ret = self._type_ref(ret, loc, "'returns' of %s" % what)

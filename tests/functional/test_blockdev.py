@@ -283,6 +283,46 @@ def test_lock_held_by_qemu_io(tmp):
         holder.communicate(b"quit\n", timeout=TIMEOUT)
 
 
+def image_fd_flags(pid, path):
+    """open(2) flags of pid's descriptors on path (from /proc)."""
+    flags = []
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            if os.readlink(f"/proc/{pid}/fd/{fd}") == path:
+                with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+                    for line in f:
+                        if line.startswith("flags:"):
+                            flags.append(int(line.split()[1], 8))
+        except OSError:
+            pass
+    return flags
+
+
+def test_cache_modes_open_mode(tmp):
+    """cache=none and directsync open the image O_DIRECT, the others do not;
+    readonly=on opens it read-only, otherwise read-write. (QEMU differs on
+    the last point: with no device attached it keeps a read-only fd.)"""
+    images(tmp)
+    path = os.path.realpath(os.path.join(tmp, "r.raw"))
+    for cache, direct in (("none", True), ("directsync", True), ("writeback", False),
+                          ("writethrough", False), ("unsafe", False)):
+        for ro in (False, True):
+            arg = f"file=r.raw,format=raw,if=none,cache={cache}"
+            arg += ",readonly=on" if ro else ""
+            vm = Running(tmp, "-drive", arg)
+            try:
+                wait_for(lambda: not vm.alive() or image_fd_flags(vm.p.pid, path))
+                flags = image_fd_flags(vm.p.pid, path)
+                assert flags, (arg, vm.quit())
+                assert all(bool(f & os.O_DIRECT) == direct for f in flags), (arg, flags)
+                want = os.O_RDONLY if ro else os.O_RDWR
+                assert all(f & os.O_ACCMODE == want for f in flags), (arg, flags)
+                rc, err = vm.quit()
+                assert rc == 0 and err == "", (arg, rc, err)
+            finally:
+                vm.kill()
+
+
 def test_snapshot_on(tmp):
     """snapshot=on (and -snapshot) start, and leave the image untouched."""
     images(tmp)

@@ -184,6 +184,8 @@ def corrupt(src, dst, patches):
 def keel_open(img):
     p = subprocess.run([TOOL, "open", img], capture_output=True, text=True, timeout=60)
     assert p.returncode in (0, 1), f"{img}: exit {p.returncode}: {p.stderr}"
+    for bad in ("Sanitizer", "runtime error"):
+        assert bad not in p.stderr, f"{img}: {p.stderr}"
     return p.returncode, p.stdout + p.stderr
 
 

@@ -69,7 +69,9 @@ def test_command_line_errors(tmp):
     for args in ([], ["bogus"], ["info"], ["info", "--foo", "x"],
                  ["info", "-x", "x"], ["create", "-f"],
                  ["info", "--output=xml", "x"], ["amend", "x"],
-                 ["rebase", "x"], ["check", "-r", "some", "x"]):
+                 ["rebase", "x"], ["check", "-r", "some", "x"],
+                 ["info", "-Ux", "x"], ["info", "-qx", "x"],
+                 ["check", "-U", "-r", "leaks", "x"]):
         k = U.keel(args, tmp)
         q = qemu(args, tmp)
         assert k == q, f"{args}: Keel {k!r} QEMU {q!r}"

@@ -118,22 +118,22 @@ def keel_matrix_case(tmp, opts, cluster, steps, snapshots, case):
 
 def test_v3_64k_refcount16_snapshots(tmp):
     keel_matrix_case(tmp, "compat=1.1,cluster_size=64k,refcount_bits=16",
-                     65536, 100, True, 1)
+                     65536, 70, True, 1)
 
 
 def test_v2_4k_snapshots(tmp):
-    keel_matrix_case(tmp, "compat=0.10,cluster_size=4k", 4096, 100, True, 2)
+    keel_matrix_case(tmp, "compat=0.10,cluster_size=4k", 4096, 70, True, 2)
 
 
 def test_v3_512_refcount1(tmp):
     # One-bit refcounts cannot count a cluster shared by a snapshot.
     keel_matrix_case(tmp, "compat=1.1,cluster_size=512,refcount_bits=1", 512,
-                     80, False, 3)
+                     60, False, 3)
 
 
 def test_v3_2m_refcount64_snapshots(tmp):
     keel_matrix_case(tmp, "compat=1.1,cluster_size=2M,refcount_bits=64",
-                     2 << 20, 40, True, 4)
+                     2 << 20, 30, True, 4)
 
 
 def test_compressed_then_written(tmp):
@@ -151,7 +151,7 @@ def test_compressed_then_written(tmp):
     rc, out, _ = qemu(["check", "--output=json", "c.qcow2"], tmp)
     assert rc == 0 and '"compressed-clusters"' in out, out
     m = Model(tmp, "c.qcow2", ref)
-    random_session(tmp, "c.qcow2", 65536, 40, True, rnd, m)
+    random_session(tmp, "c.qcow2", 65536, 30, True, rnd, m)
     m.verify(f"compressed (seed {SEED})")
 
 

@@ -86,6 +86,38 @@ def test_convert_roundtrip(tmp):
     assert kj["backing-filename"] == "q.qcow2"
 
 
+def test_convert_more(tmp):
+    """Several sources, -W -m, -n into an existing image, and -p."""
+    U.need_qemu()
+    d = os.path.join(tmp, "c")
+    os.mkdir(d)
+    kdir, _ = U.twin_dirs(d, mk_images)
+    U.ok(U.keel(["convert", "-W", "-m", "3", "-O", "qcow2", "raw.img",
+                 "q.qcow2", "v2.qcow2", "cat.qcow2"], kdir))
+    U.ok(qemu(["convert", "-O", "raw", "raw.img", "q.qcow2", "v2.qcow2",
+               "cat.raw"], kdir))
+    U.ok(qemu(["check", "cat.qcow2"], kdir))
+    rc, out, _ = qemu(["compare", "-f", "raw", "cat.raw", "cat.qcow2"], kdir)
+    assert rc == 0, f"three sources: {out}"
+    # -n: into an existing (bigger) image; without --target-is-zero the
+    # old content of the target must be overwritten with the zeroes.
+    U.ok(qemu(["create", "-q", "-f", "qcow2", "t.qcow2", "128M"], kdir))
+    qemu_io(["-c", "write -P 5 0 64M", "t.qcow2"], kdir)
+    U.ok(U.keel(["convert", "-n", "-O", "qcow2", "q.qcow2", "t.qcow2"], kdir))
+    rc, out, _ = qemu(["compare", "q.qcow2", "t.qcow2"], kdir)
+    assert rc == 0, f"convert -n: {out}"
+    U.ok(qemu(["check", "t.qcow2"], kdir))
+    # -p: progress from 0 to 100 % on stdout, one carriage return each.
+    rc, out, err = U.keel(["convert", "-p", "-O", "raw", "q.qcow2", "p.raw"],
+                          kdir)
+    assert rc == 0 and err == "", err
+    steps = out.split("\r")
+    assert steps[0] == "    (0.00/100%)" and steps[-2] == "    (100.00/100%)" \
+        and steps[-1] == "\n", repr(out)
+    pct = [float(x.strip()[1:].split("/")[0]) for x in steps[:-1]]
+    assert pct == sorted(pct), repr(out)
+
+
 def test_convert_errors(tmp):
     U.need_qemu()
     for i, args in enumerate((["convert", "-O", "foo", "raw.img", "o"],
@@ -136,7 +168,8 @@ def test_snapshot(tmp):
                               ["snapshot", "-d", "2", "snap.qcow2"],
                               ["snapshot", "-d", "nope", "snap.qcow2"],
                               ["snapshot", "-a", "nope", "snap.qcow2"],
-                              ["snapshot", "-l", "-c", "x", "snap.qcow2"])):
+                              ["snapshot", "-l", "-c", "x", "snap.qcow2"],
+                              ["snapshot", "snap.qcow2"])):
         d = os.path.join(tmp, f"s{i}")
         os.mkdir(d)
         same(d, args, mk_images)
@@ -196,15 +229,23 @@ def test_amend(tmp):
                               ["amend", "-o", "lazy_refcounts=on", "q.qcow2"],
                               ["amend", "-f", "raw", "-o", "size=1",
                                "raw.img"],
-                              ["amend", "-o", "compat=1.1", "v2.qcow2"])):
+                              ["amend", "-o", "compat=1.1", "v2.qcow2"],
+                              ["amend", "-o", "help", "q.qcow2"],
+                              ["amend", "-f", "raw", "-o", "help"])):
         d = os.path.join(tmp, f"a{i}")
         os.mkdir(d)
         k, q = U.side_by_side(d, args, mk_images)
+        if "help" in args:
+            # Keel has no encryption: QEMU's encrypt.* options are absent.
+            q = (q[0], "".join(line for line in q[1].splitlines(True)
+                               if "encrypt." not in line), q[2])
         if k[0] != 0 and q[0] == 0 and "zero clusters" in k[2]:
             todo.append(f"{args}: {k[2].strip()}")
             continue
         assert k == q, f"{args}: {k!r} vs {q!r}"
         img = args[-1]
+        if img == "help":
+            continue
         kinfo = U.keel(["info", "--output=json", img], os.path.join(d, "k"))
         qinfo = qemu(["info", "--output=json", img], os.path.join(d, "q"))
         kj, qj = (json.loads(r[1]) for r in (kinfo, qinfo))

@@ -32,11 +32,14 @@ def need_qemu():
 
 
 def run(prog, args, cwd, timeout=TIMEOUT, input=None):
-    """Run prog with args in cwd; (exit status, stdout, stderr)."""
-    p = subprocess.run([prog, *args], cwd=cwd, capture_output=True, text=True,
-                       timeout=timeout, input=input,
+    """Run prog with args in cwd; (exit status, stdout, stderr) as text
+    with every byte kept (no newline translation: progress uses '\r')."""
+    p = subprocess.run([prog, *args], cwd=cwd, capture_output=True,
+                       timeout=timeout,
+                       input=input.encode() if input is not None else None,
                        stdin=None if input is not None else subprocess.DEVNULL)
-    return p.returncode, p.stdout, p.stderr
+    return (p.returncode, p.stdout.decode("utf-8", "replace"),
+            p.stderr.decode("utf-8", "replace"))
 
 
 def keel(args, cwd, **kw):

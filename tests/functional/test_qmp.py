@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 
-from keeltest import BIN, TIMEOUT, main, tests_of, wait_for
+from keeltest import BIN, TIMEOUT, Skip, main, tests_of, wait_for
 
 
 class QMP:
@@ -776,6 +776,76 @@ def test_fd_passing(tmp):
         q = k.qmp()
         wait_for(lambda: sum(os.readlink(f"/proc/{pid}/fd/{n}") == path
                              for n in os.listdir(f"/proc/{pid}/fd")) == 3)
+    finally:
+        k.stop()
+
+
+def test_guest_panicked(tmp):
+    """pvpanic under TCG with the "panic" test kernel: GUEST_PANICKED with
+    the action -action panic= chose, before STOP, as QEMU orders them."""
+    kdir = os.path.join(os.environ.get("KEEL_BUILD_DIR", "build"), "tests",
+                        "guest")
+    kernel = os.path.join(kdir, "panic.elf")
+    if not os.path.exists(kernel):
+        raise Skip("panic.elf not built (ninja guest-kernels)")
+    machine = ("-accel", "tcg", "-M", "pc", "-m", "128", "-serial", "none",
+               "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+               "-no-reboot", "-device", "pvpanic", "-kernel", kernel, "-S")
+    for action, extra in (("poweroff", []), ("pause", ["-action",
+                                                       "panic=pause"]),
+                          ("run", ["-action", "panic=none"])):
+        k = Keel(tmp, *extra, machine=machine)
+        try:
+            q = k.qmp()
+            assert q.cmd("cont") == {"return": {}}
+            e = q.event("GUEST_PANICKED", timeout=60)
+            assert e["data"] == {"action": action}, e
+            names = [x["event"] for x in q.events]
+            if action == "run":
+                # The guest goes on and leaves through isa-debug-exit.
+                rc, _, err = k.wait(60)
+                assert rc == 39, (rc, err)
+                continue
+            assert q.event("STOP")["event"] == "STOP"
+            assert names == ["RESUME"], names   # nothing before the panic
+            if action == "pause":
+                r = q.cmd("query-status")
+                assert r == {"return": {"running": False,
+                                        "status": "guest-panicked"}}, r
+                q.send({"execute": "quit"})
+            e = q.event("SHUTDOWN")
+            reason = "guest-panic" if action == "poweroff" else \
+                "host-qmp-quit"
+            assert e["data"] == {"guest": action == "poweroff",
+                                 "reason": reason}, e
+            rc, _, err = k.wait()
+            assert rc == 0, (rc, err)
+        finally:
+            k.stop()
+            if os.path.exists(k.sock):
+                os.unlink(k.sock)
+
+
+def test_exit_with_stuck_client(tmp):
+    """A client that reads nothing while its output piles up does not keep
+    Keel from exiting on another monitor's quit."""
+    s2 = os.path.join(tmp, "two.sock")
+    k = Keel(tmp, "-qmp", f"unix:{s2},server=on,wait=off")
+    try:
+        stuck = k.qmp()
+        stuck.s.setblocking(False)
+        req = b'{"execute":"query-qmp-schema"}' * 100
+        for _ in range(2000):
+            try:
+                stuck.s.send(req)
+            except BlockingIOError:
+                break
+        other = QMP(s2)
+        t0 = time.monotonic()
+        other.send({"execute": "quit"})
+        rc, _, err = k.wait()
+        assert rc == 0, (rc, err)
+        assert time.monotonic() - t0 < 15, time.monotonic() - t0
     finally:
         k.stop()
 

@@ -255,8 +255,9 @@ static void test_events(void)
     g_assert_cmpuint(qdict_size(last_event), ==, 2);
     g_assert_cmpstr(test_QAPIEvent_str(TEST_QAPI_EVENT_TEST_EVENT_EMPTY), ==,
                     "TEST_EVENT_EMPTY");
-    /* the conditional event is compiled out */
-    g_assert_cmpint(TEST_QAPI_EVENT__MAX, ==, 3);
+    /* TEST_EVENT_NEVER is compiled out, TEST_EVENT_IF in */
+    g_assert_cmpint(TEST_QAPI_EVENT__MAX, ==, 4);
+    g_assert_cmpstr(test_QAPIEvent_str(TEST_QAPI_EVENT_TEST_EVENT_IF), ==, "TEST_EVENT_IF");
 }
 
 static void test_event_boxed(void)

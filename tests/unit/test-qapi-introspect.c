@@ -123,6 +123,20 @@ static void test_test_schema(void)
             g_assert_false(str_in(e->u.q_enum.values, "value-never"));
         }
     }
+    /* test-boxed's argument is TestUnion: tagged by 'kind'; value 'c', which
+     * has no branch, gets an empty one as in QEMU */
+    arg = find(list, find(list, "test-boxed")->u.command.arg_type);
+    g_assert_cmpstr(arg->u.object.tag, ==, "kind");
+    n = 0;
+    for (SchemaInfoObjectVariantList *vl = arg->u.object.variants; vl; vl = vl->next, n++) {
+        if (!strcmp(vl->value->q_case, "c")) {
+            SchemaInfo *empty = find(list, vl->value->type);
+
+            g_assert(empty && empty->meta_type == SCHEMA_META_TYPE_OBJECT);
+            g_assert_null(empty->u.object.members);
+        }
+    }
+    g_assert_cmpint(n, ==, 3);
     g_assert(find(list, "int") && find(list, "int")->meta_type == SCHEMA_META_TYPE_BUILTIN);
     g_assert_cmpint(find(list, "int")->u.builtin.json_type, ==, JSON_TYPE_INT);
     qapi_free_SchemaInfoList(list);
