@@ -23,10 +23,7 @@
 #include "system/tcg.h"
 #include "target/i386/tcg/x86-tcg.h"
 #endif
-
-/* From the TCG board (hw/i386/pc-cpus-tcg.c) when it provides them. */
-I8259State *pc_tcg_get_pic(void) __attribute__((weak));
-IOAPICState *pc_tcg_get_ioapic(void) __attribute__((weak));
+#include "hw/i386/pc-tcg.h"
 
 void hmp_info_version(Monitor *mon, const QDict *qdict)
 {
@@ -436,7 +433,11 @@ void hmp_info_pci(Monitor *mon, const QDict *qdict)
 
 void hmp_info_irq(Monitor *mon, const QDict *qdict)
 {
-    IOAPICState *ioapic = pc_tcg_get_ioapic ? pc_tcg_get_ioapic() : NULL;
+#if CONFIG_TCG
+    IOAPICState *ioapic = pc_tcg_get_ioapic();
+#else
+    IOAPICState *ioapic = NULL;     /* the in-kernel IOAPIC keeps no counts */
+#endif
 
     if (!ioapic) {
         return;
@@ -453,7 +454,11 @@ void hmp_info_irq(Monitor *mon, const QDict *qdict)
 
 void hmp_info_pic(Monitor *mon, const QDict *qdict)
 {
-    I8259State *pic = pc_tcg_get_pic ? pc_tcg_get_pic() : NULL;
+#if CONFIG_TCG
+    I8259State *pic = pc_tcg_get_pic();
+#else
+    I8259State *pic = NULL;
+#endif
     g_autoptr(GString) out = g_string_new(NULL);
 
     if (pic) {

@@ -17,13 +17,7 @@
 #if CONFIG_KVM
 #include "system/kvm.h"
 #include "target/i386/kvm/kvm-state.h"
-
-/*
- * The KVM board's vCPU index (hw/i386/pc-cpus.c), when it provides this
- * accessor: weak so that the monitor links (and says "No CPU available"
- * under KVM) until it does.
- */
-KVMCPU *pc_kvm_get_cpu(unsigned index) __attribute__((weak));
+#include "hw/i386/pc-kvm.h"
 #endif
 #if CONFIG_TCG
 #include "system/tcg.h"
@@ -66,7 +60,7 @@ unsigned hmp_cpu_count(void)
     unsigned n = 0;
 
 #if CONFIG_KVM
-    if (kvm_state_get() && pc_kvm_get_cpu) {
+    if (kvm_state_get()) {
         while (pc_kvm_get_cpu(n)) {
             n++;
         }
@@ -84,7 +78,7 @@ unsigned hmp_cpu_count(void)
 bool hmp_cpu_get_state(unsigned index, CPUX86State *env)
 {
 #if CONFIG_KVM
-    if (kvm_state_get() && pc_kvm_get_cpu) {
+    if (kvm_state_get()) {
         KVMCPU *kcpu = pc_kvm_get_cpu(index);
         Error *err = NULL;
 

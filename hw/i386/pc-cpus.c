@@ -49,6 +49,16 @@ struct PCCpus {
     HPETState *kvm_hpet;        /* the HPET beside the in-kernel chips */
 };
 
+/* The board's vCPUs, for the monitor (pc_kvm_get_cpu). */
+static struct PCCpus *pc_kvm_board_cpus;
+
+KVMCPU *pc_kvm_get_cpu(unsigned index)
+{
+    struct PCCpus *cpus = pc_kvm_board_cpus;
+
+    return cpus && cpus->cpu && index < cpus->count ? cpus->cpu[index].kvm : NULL;
+}
+
 static void G_GNUC_NORETURN pc_cpus_fatal(Error *err)
 {
     error_report_err(err);
@@ -138,6 +148,7 @@ void pc_irqchip_init(PCMachineState *pcms)
     }
     pcms->cpus = g_new0(struct PCCpus, 1);
     pcms->cpus->kvm = s;
+    pc_kvm_board_cpus = pcms->cpus;
     switch (kvm_irqchip_mode(s)) {
     case KVM_IRQCHIP_MODE_OFF:
         /* QEMU 7.2's words, so that logs read the same. */

@@ -17,7 +17,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from keeltest import BIN, Skip, poll_until, main, tests_of  # noqa: E402
+from keeltest import (  # noqa: E402
+    BIN, Skip, kvm_unusable, main, poll_until, tests_of)
 
 KDIR = os.path.join(os.environ.get("KEEL_BUILD_DIR", "build"), "tests",
                     "guest")
@@ -134,6 +135,42 @@ def test_status_and_registers(tmp):
         m.cmd("cont")
         assert m.cmd("info status") == "VM status: running\n"
     with_vm(tmp, check)
+
+
+def test_registers_under_kvm(tmp):
+    """Under KVM the monitor reads the vCPU's registers from KVM: hello.elf
+    held at its first instruction with -S shows the Multiboot hand-over
+    (EAX holds the boot loader magic 0x2badb002, EIP the ELF entry point)
+    and x /1i disassembles there."""
+    why = kvm_unusable()
+    if why:
+        raise Skip(why)
+    kernel = os.path.abspath(os.path.join(KDIR, "hello.elf"))
+    if not os.path.exists(kernel):
+        raise Skip(f"{kernel} not built (ninja guest-kernels)")
+    with open(kernel, "rb") as f:
+        entry = int.from_bytes(f.read(32)[24:28], "little")   # ELF32 e_entry
+    sock = os.path.join(tmp, "kvm.sock")
+    p = subprocess.Popen(
+        [BIN, "-M", "pc", "-accel", "kvm", "-m", "64", "-display", "none",
+         "-serial", "none", "-S", "-monitor", f"unix:{sock},server=on,wait=off",
+         "-kernel", kernel],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, cwd=tmp)
+    try:
+        m = Monitor(sock)
+        regs = m.cmd("info registers")
+        assert "EAX=2badb002 " in regs, regs
+        assert f"EIP={entry:08x} " in regs, (hex(entry), regs)
+        insn = m.cmd("x /1i $eip")
+        assert insn.startswith(f"0x{entry:08x}:"), insn
+        m.s.sendall(b"quit\r")
+        p.communicate(timeout=TIMEOUT)
+        assert p.returncode == 0, p.returncode
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.communicate()
 
 
 INSN = re.compile(r"^0x([0-9a-f]{8,16}):  ([0-9a-f]{2} )+ *\S+")

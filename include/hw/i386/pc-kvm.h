@@ -62,4 +62,10 @@ bool kvm_pc_save_chips_state(KVMState *s, KVMPCChipsState *st, Error **errp);
 bool kvm_pc_put_chips_state(KVMState *s, const KVMPCChipsState *st,
                             Error **errp);
 
+/**
+ * pc_kvm_get_cpu: - the pc board's vCPU number index under KVM (for the
+ * monitor's register and memory commands); NULL when there is none.
+ */
+KVMCPU *pc_kvm_get_cpu(unsigned index);
+
 #endif
