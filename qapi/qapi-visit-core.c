@@ -98,7 +98,8 @@ bool visit_type_size(Visitor *v, const char *name, uint64_t *obj, Error **errp)
     return v->type_uint64(v, name, obj, errp);
 }
 
-/* Sized integers travel as 64-bit ones; input checks the range. */
+/* Sized integers travel as 64-bit ones; input checks the range and says
+ * "Parameter 'x' expects uint8_t" as QEMU does. */
 static bool visit_type_intN(Visitor *v, const char *name, int64_t *value,
                             int64_t min, int64_t max, const char *type, Error **errp)
 {
@@ -132,7 +133,7 @@ bool visit_type_int##bits(Visitor *v, const char *name, int##bits##_t *obj,     
     int64_t value = *obj;                                                       \
                                                                                 \
     if (!visit_type_intN(v, name, &value, INT##bits##_MIN, INT##bits##_MAX,     \
-                         "int" #bits, errp)) {                                  \
+                         "int" #bits "_t", errp)) {                             \
         return false;                                                           \
     }                                                                           \
     *obj = value;                                                               \
@@ -143,7 +144,7 @@ bool visit_type_uint##bits(Visitor *v, const char *name, uint##bits##_t *obj,   
 {                                                                               \
     uint64_t value = *obj;                                                      \
                                                                                 \
-    if (!visit_type_uintN(v, name, &value, UINT##bits##_MAX, "uint" #bits,      \
+    if (!visit_type_uintN(v, name, &value, UINT##bits##_MAX, "uint" #bits "_t", \
                           errp)) {                                              \
         return false;                                                           \
     }                                                                           \

@@ -65,7 +65,7 @@ void visit_end_alternate(Visitor *v, void **obj);
  * it unchanged. Visit the member only if this returns true. */
 bool visit_optional(Visitor *v, const char *name, bool *present);
 
-/* Scalars. Out-of-range integers fail with "Parameter 'x' expects uint8". */
+/* Scalars. Out-of-range integers fail with "Parameter 'x' expects uint8_t". */
 bool visit_type_int(Visitor *v, const char *name, int64_t *obj, Error **errp);
 bool visit_type_int8(Visitor *v, const char *name, int8_t *obj, Error **errp);
 bool visit_type_int16(Visitor *v, const char *name, int16_t *obj, Error **errp);

@@ -260,11 +260,11 @@ static const struct {
     { "{\"base-int\": 1, \"integer\": 1, \"boolean\": true, \"string\": \"s\","
       " \"nested\": {\"n\": 1}, \"list\": [], \"str-list\": [], \"nested-list\": [],"
       " \"enum-list\": [], \"e\": \"value-one\", \"u8\": 256}",
-      "Parameter 'u8' expects uint8" },
+      "Parameter 'u8' expects uint8_t" },
     { "{\"base-int\": 1, \"integer\": 1, \"boolean\": true, \"string\": \"s\","
       " \"nested\": {\"n\": 1}, \"list\": [], \"str-list\": [], \"nested-list\": [],"
       " \"enum-list\": [], \"e\": \"value-one\", \"i16\": -32769}",
-      "Parameter 'i16' expects int16" },
+      "Parameter 'i16' expects int16_t" },
     { "{\"base-int\": 1, \"integer\": 1, \"boolean\": true, \"string\": \"s\","
       " \"nested\": {\"n\": 1}, \"list\": [], \"str-list\": [], \"nested-list\": [],"
       " \"enum-list\": [], \"e\": \"value-one\", \"num\": \"1\"}",
