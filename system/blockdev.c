@@ -141,6 +141,18 @@ static void blockdev_open_one(const QueuedOpt *q)
         error_setg(&err, "Parameter 'driver' is missing");
         blockdev_fail(q, err);
     }
+    /* The QAPI visitor checks the driver name before anything else. */
+    const char *drv = qdict_get_try_str(opts, "driver");
+    if (!drv) {
+        qobject_unref(opts);
+        error_setg(&err, "Invalid parameter type for 'driver', expected: string");
+        blockdev_fail(q, err);
+    }
+    if (!bdrv_find_format(drv)) {
+        error_setg(&err, "Parameter 'driver' does not accept value '%s'", drv);
+        qobject_unref(opts);
+        blockdev_fail(q, err);
+    }
     if (!qdict_haskey(opts, "node-name")) {
         qobject_unref(opts);
         error_setg(&err, "'node-name' must be specified for the root node");
