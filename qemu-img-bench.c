@@ -313,11 +313,14 @@ static gpointer img_bench_worker(gpointer opaque)
     return NULL;
 }
 
+/* At most this many threads stand for the queue depth. */
+#define IMG_BENCH_MAX_THREADS 256
+
 /* Run requests [b->next, end) on depth threads and wait for them. */
 static void img_bench_batch(ImgBench *b, int64_t end, int depth)
 {
     GThread **threads;
-    int n = (int)MIN((int64_t)depth, end - b->next);
+    int n = (int)MIN(MIN((int64_t)depth, IMG_BENCH_MAX_THREADS), end - b->next);
 
     b->batch_end = end;
     if (n <= 0) {

@@ -706,7 +706,11 @@ int img_dd(int argc, char **argv)
     if (!out) {
         goto out;
     }
-    buf = g_malloc(bs);
+    buf = g_try_malloc(bs);
+    if (!buf) {
+        error_report("Cannot allocate a buffer of %" PRId64 " bytes (bs=)", bs);
+        goto out;
+    }
     for (; in_pos < size; in_pos += bs) {
         int64_t n = MIN(bs, size - in_pos);
 
