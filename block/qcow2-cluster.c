@@ -851,12 +851,21 @@ int qcow2_write_compressed(BlockDriverState *bs, int64_t offset, int64_t bytes,
     dst = g_malloc(s->cluster_size);
     qemu_iovec_to_buf(qiov, qoff, src, bytes);
     clen = qcow2_compress(dst, s->cluster_size - 1, src, s->cluster_size);
+    /*
+     * Deflate ran without locks (the generic layer may call us without
+     * bs->lock: pwritev_compressed_unlocked); the rest is serialised with
+     * every other request, in the usual order bs->lock, then s->lock.
+     */
+    g_rec_mutex_lock(&bs->lock);
     if (clen < 0) {
-        return qcow2_write_cluster_data(bs, offset, bytes, qiov, qoff);
+        ret = qcow2_write_cluster_data(bs, offset, bytes, qiov, qoff);
+        g_rec_mutex_unlock(&bs->lock);
+        return ret;
     }
     g_mutex_lock(&s->lock);
     if (s->incompatible_features & QCOW2_INCOMPAT_CORRUPT) {
         g_mutex_unlock(&s->lock);
+        g_rec_mutex_unlock(&bs->lock);
         return -EIO;
     }
     qcow2_drain_locked(s);
@@ -906,6 +915,7 @@ int qcow2_write_compressed(BlockDriverState *bs, int64_t offset, int64_t bytes,
     }
 out:
     g_mutex_unlock(&s->lock);
+    g_rec_mutex_unlock(&bs->lock);
     return ret < 0 ? ret : 0;
 }
 

@@ -1238,7 +1238,7 @@ static BlockDriver bdrv_qcow2 = {
     .preadv = qcow2_preadv,
     .pwritev = qcow2_pwritev,
     .pwritev_compressed = qcow2_pwritev_compressed,
-    /* Deflate runs before s->lock is taken; all metadata is under s->lock. */
+    /* Deflate runs unlocked; the rest takes bs->lock then s->lock itself. */
     .pwritev_compressed_unlocked = true,
     .pwrite_zeroes = qcow2_pwrite_zeroes,
     .pdiscard = qcow2_pdiscard,

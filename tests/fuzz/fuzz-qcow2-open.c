@@ -261,6 +261,7 @@ static BlockDriverState *fuzz_open(const uint8_t *img, size_t len, int flags)
     fuzz_child->bs = g_new0(BlockDriverState, 1);
     fuzz_child->bs->opaque = m;
     fuzz_child->parent = bs;
+    g_rec_mutex_init(&bs->lock);
     bs->drv = fuzz_drv;
     bs->opaque = g_malloc0(fuzz_drv->instance_size);
     bs->open_flags = flags;
@@ -275,6 +276,7 @@ static BlockDriverState *fuzz_open(const uint8_t *img, size_t len, int flags)
         }
         qobject_unref(opts);
         g_free(bs->opaque);
+        g_rec_mutex_clear(&bs->lock);
         g_free(bs);
         return NULL;
     }
@@ -287,6 +289,7 @@ static void fuzz_close(BlockDriverState *bs)
     fuzz_drv->close(bs);
     bdrv_unref_child(bs, bs->file);
     g_free(bs->opaque);
+    g_rec_mutex_clear(&bs->lock);
     g_free(bs);
 }
 
