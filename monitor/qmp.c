@@ -14,6 +14,7 @@
 #include "qobject/json-streamer.h"
 #include "qobject/qlist.h"
 #include "qobject/qstring.h"
+#include "system/runstate.h"
 
 /* Parsed requests waiting to run; reading pauses beyond this (QEMU: 8). */
 #define QMP_REQ_QUEUE_MAX 8
@@ -50,7 +51,8 @@ struct MonitorQMP {
     guint flush_source; /* glib timeout retrying the write, or 0 */
     uint64_t events_dropped;
     GHashTable *named_fds;  /* getfd: name -> fd, for the monitor's life */
-    QDict *quit_rsp;        /* the reply to "quit", sent after SHUTDOWN */
+    QDict *held_rsp;        /* a reply waiting for the main loop (below) */
+    guint held_source;      /* the timeout that releases it, or 0 */
 };
 
 static GPtrArray *qmp_monitors;
@@ -63,6 +65,17 @@ static bool qmp_commands_ready;
 
 static void qmp_flush(MonitorQMP *mon);
 static void qmp_session_process(MonitorQMP *mon);
+static void qmp_queue(MonitorQMP *mon, const QDict *msg);
+
+/* Queue the reply held for the main loop (see qmp_handle), if any. */
+static void qmp_release_held(MonitorQMP *mon)
+{
+    if (mon->held_rsp) {
+        qmp_queue(mon, mon->held_rsp);
+        qobject_unref(mon->held_rsp);
+        mon->held_rsp = NULL;
+    }
+}
 
 static size_t qmp_out_pending(const MonitorQMP *mon)
 {
@@ -150,11 +163,8 @@ void monitor_qmp_broadcast(const QDict *msg)
             continue;
         }
         qmp_queue(mon, msg);
-        if (mon->quit_rsp) {
-            qmp_queue(mon, mon->quit_rsp);
-            qobject_unref(mon->quit_rsp);
-            mon->quit_rsp = NULL;
-        }
+        /* The event of the request a held reply waited for came first. */
+        qmp_release_held(mon);
         qmp_flush(mon);
     }
 }
@@ -211,19 +221,31 @@ static void qmp_session_reset(MonitorQMP *mon)
     }
     g_string_truncate(mon->out, 0);
     mon->out_pos = 0;
-    qobject_unref(mon->quit_rsp);
-    mon->quit_rsp = NULL;
+    qobject_unref(mon->held_rsp);
+    mon->held_rsp = NULL;
+    if (mon->held_source) {
+        g_source_remove(mon->held_source);
+        mon->held_source = 0;
+    }
     if (mon->flush_source) {
         g_source_remove(mon->flush_source);
         mon->flush_source = 0;
     }
 }
 
-static bool qmp_is_quit(QObject *req)
+/* Main loop, after the pending requests were served: the held reply goes
+ * out (unless an event took it already) and the requests behind it run. */
+static gboolean qmp_held_timeout(gpointer opaque)
 {
-    QDict *dict = qobject_to(QDict, req);
+    MonitorQMP *mon = opaque;
 
-    return dict && !g_strcmp0(qdict_get_try_str(dict, "execute"), "quit");
+    mon->held_source = 0;
+    qmp_release_held(mon);
+    qmp_flush(mon);
+    if (!mon->processing) {
+        qmp_session_process(mon);
+    }
+    return G_SOURCE_REMOVE;
 }
 
 static void qmp_handle(MonitorQMP *mon, QmpRequest *r)
@@ -256,13 +278,15 @@ static void qmp_handle(MonitorQMP *mon, QmpRequest *r)
         return;
     }
     /*
-     * QEMU answers "quit" only after the main loop served the request, so
-     * clients see SHUTDOWN first; keep that order (the event comes from
-     * the main loop before Keel exits; cleanup sends what is left).
+     * QEMU replies to a command that left a request for the main loop
+     * (quit, system_reset, system_powerdown) only once the main loop served
+     * it, so clients see SHUTDOWN/RESET/POWERDOWN first. Keep that order:
+     * hold the reply until the event goes out or the main loop has had its
+     * turn (a zero timeout runs after it); cleanup sends it at exit.
      */
-    if (qmp_is_quit(r->req) && qdict_haskey(rsp, "return")) {
-        qobject_unref(mon->quit_rsp);
-        mon->quit_rsp = g_steal_pointer(&rsp);
+    if (qemu_system_request_pending()) {
+        mon->held_rsp = g_steal_pointer(&rsp);
+        mon->held_source = g_timeout_add(0, qmp_held_timeout, mon);
         return;
     }
     qmp_send(mon, rsp);
@@ -274,7 +298,10 @@ static void qmp_session_process(MonitorQMP *mon)
     QmpRequest *r;
 
     mon->processing = true;
-    while (mon->connected && qmp_out_pending(mon) < QMP_OUT_PAUSE &&
+    /* Replies go out in order: nothing runs while one is held (until
+     * qmp_held_timeout). */
+    while (mon->connected && !mon->held_source &&
+           qmp_out_pending(mon) < QMP_OUT_PAUSE &&
            (r = g_queue_pop_head(&mon->reqs))) {
         qmp_handle(mon, r);
         qmp_request_free(r);
@@ -479,9 +506,7 @@ void monitor_qmp_cleanup(void)
         size_t left;
         int n;
 
-        if (mon->quit_rsp) {
-            qmp_queue(mon, mon->quit_rsp);
-        }
+        qmp_release_held(mon);
         /*
          * The last replies ("quit") and events (SHUTDOWN) must arrive, but
          * a client that reads nothing must not keep Keel from exiting.

@@ -441,6 +441,15 @@ static bool shutdown_cause_forces_exit(ShutdownCause cause)
            cause == SHUTDOWN_CAUSE_HOST_UI;
 }
 
+bool qemu_system_request_pending(void)
+{
+    return __atomic_load_n(&shutdown_requested, __ATOMIC_ACQUIRE) ||
+           __atomic_load_n(&reset_requested, __ATOMIC_ACQUIRE) ||
+           __atomic_load_n(&powerdown_requested, __ATOMIC_ACQUIRE) ||
+           __atomic_load_n(&vmstop_requested, __ATOMIC_ACQUIRE) ||
+           __atomic_load_n(&guest_panic_requested, __ATOMIC_ACQUIRE);
+}
+
 bool main_loop_should_exit(int *status)
 {
     ShutdownCause cause;

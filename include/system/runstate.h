@@ -137,6 +137,10 @@ void qemu_del_vm_change_state_handler(VMChangeStateEntry *e);
 void vm_start(void);
 void vm_stop(RunState state);
 
+/* A shutdown, reset, powerdown, stop or panic request waits to be served
+ * by the main loop (QMP holds a command's reply until it was). */
+bool qemu_system_request_pending(void);
+
 /* Serve pending requests once; true with *status set if the loop must end.
  * qemu_main_loop() is main_loop_wait() until this says so. */
 bool main_loop_should_exit(int *status);

@@ -71,7 +71,9 @@ def test_guest(tmp):
 
         # system_reset: RESET, and the guest boots again (a second init
         # banner, ticks from 0 again).
+        # As QEMU: the reply only after the main loop served the request.
         assert q.cmd("system_reset") == {"return": {}}
+        assert [e["event"] for e in q.events] == ["RESET"], q.events
         e = q.event("RESET")
         assert e["data"] == {"guest": False,
                              "reason": "host-qmp-system-reset"}, e
@@ -82,7 +84,10 @@ def test_guest(tmp):
 
         # system_powerdown: POWERDOWN; the guest sees the ACPI power button
         # and powers off: SHUTDOWN from the guest, exit status 0.
+        q.events.clear()
         assert q.cmd("system_powerdown") == {"return": {}}
+        names = [e["event"] for e in q.events if e["event"] != "RTC_CHANGE"]
+        assert names[:1] == ["POWERDOWN"], q.events
         e = q.event("POWERDOWN")
         assert list(e) == ["timestamp", "event"], e
         e = q.event("SHUTDOWN", timeout=60)
