@@ -1,9 +1,9 @@
 /*
  * json-lexer.c: JSON tokenizer, a byte-at-a-time state machine so that
  * input can arrive in any chunks. Besides RFC 8259 it accepts QMP's
- * single-quoted strings ('it\'s'). It checks that strings are well-formed
- * UTF-8 and that numbers follow the grammar (no leading zeros, '+', '.5',
- * '1.'); turning tokens into values, and grammar, are the parser's job.
+ * single-quoted strings ('it\'s'). It checks that numbers follow the
+ * grammar (no leading zeros, '+', '.5', '1.'); turning tokens into values
+ * (UTF-8 validation included), and grammar, are the parser's job.
  */
 #include "qemu/osdep.h"
 #include "qobject/json-lexer.h"
@@ -14,7 +14,6 @@ enum {
     LX_STRING,
     LX_ESCAPE,      /* after a backslash */
     LX_UHEX,        /* inside \uXXXX */
-    LX_UTF8,        /* inside a multi-byte UTF-8 character */
     LX_MINUS,
     LX_ZERO,
     LX_INT,
@@ -156,41 +155,6 @@ static void lx_append(JSONLexer *lexer, int c)
     g_string_append_c(lexer->token, c);
 }
 
-/* Start of a multi-byte UTF-8 character: how many bytes follow, and the
- * range of the first one (which rules out overlong forms, surrogates and
- * code points above U+10FFFF). */
-static bool lx_utf8_lead(JSONLexer *lexer, int c)
-{
-    uint8_t lo = 0x80, hi = 0xBF, left;
-
-    if (c == 0xC0) {
-        /* C0 80 only: QEMU's modified UTF-8 for U+0000 */
-        left = 1, hi = 0x80;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        left = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        left = 2;
-        if (c == 0xE0) {
-            lo = 0xA0;
-        } else if (c == 0xED) {
-            hi = 0x9F;
-        }
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        left = 3;
-        if (c == 0xF0) {
-            lo = 0x90;
-        } else if (c == 0xF4) {
-            hi = 0x8F;
-        }
-    } else {
-        return false;
-    }
-    lexer->utf8_left = left;
-    lexer->utf8_lo = lo;
-    lexer->utf8_hi = hi;
-    return true;
-}
-
 static void lx_start(JSONLexer *lexer, int c)
 {
     static const struct {
@@ -243,28 +207,20 @@ static bool lx_string(JSONLexer *lexer, int c, bool *again)
             *again = lx_fail(lexer, c, "control character in string", false);
             return true;
         }
-        if (c >= 0x80) {
-            if (!lx_utf8_lead(lexer, c)) {
-                *again = lx_fail(lexer, c, "invalid UTF-8 sequence in string",
-                                 false);
-                return true;
-            }
-            lexer->state = LX_UTF8;
-        } else if (c == '\\') {
-            lexer->state = LX_ESCAPE;
-        }
-        lx_append(lexer, c);
-        return true;
-    case LX_UTF8:
-        if (c < lexer->utf8_lo || c > lexer->utf8_hi) {
+        if (c >= 0xFE) {
+            /* Never in UTF-8: a client resyncing (QMP sends 0xFF). */
             *again = lx_fail(lexer, c, "invalid UTF-8 sequence in string",
                              false);
             return true;
         }
-        lexer->utf8_lo = 0x80;
-        lexer->utf8_hi = 0xBF;
-        if (--lexer->utf8_left == 0) {
-            lexer->state = LX_STRING;
+        /*
+         * Other bytes >= 0x80 stay in the string unchecked: the parser
+         * validates the UTF-8 of the whole token. Failing here would end
+         * the string early, and its closing quote would then open a new
+         * one that swallows the next command (QEMU's lexer does the same).
+         */
+        if (c == '\\') {
+            lexer->state = LX_ESCAPE;
         }
         lx_append(lexer, c);
         return true;
@@ -375,8 +331,7 @@ static void lx_byte(JSONLexer *lexer, int c)
         case LX_STRING:
         case LX_ESCAPE:
         case LX_UHEX:
-        case LX_UTF8:
-            lx_string(lexer, c, &again);
+                lx_string(lexer, c, &again);
             break;
         case LX_KEYWORD:
             if (c >= 'a' && c <= 'z') {
@@ -417,7 +372,6 @@ void json_lexer_flush(JSONLexer *lexer)
     case LX_STRING:
     case LX_ESCAPE:
     case LX_UHEX:
-    case LX_UTF8:
         lx_fail(lexer, -1, "unterminated string", false);
         break;
     case LX_MINUS:

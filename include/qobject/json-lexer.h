@@ -1,7 +1,8 @@
 /*
  * json-lexer.h: splits a byte stream into JSON tokens, incrementally (the
- * input may arrive in chunks of any size). It checks token syntax and
- * UTF-8 but not grammar; that is the parser's job (json-parser.h).
+ * input may arrive in chunks of any size). It checks token syntax but not
+ * UTF-8 inside strings or grammar; those are the parser's job
+ * (json-parser.h).
  */
 #ifndef QOBJECT_JSON_LEXER_H
 #define QOBJECT_JSON_LEXER_H
@@ -39,9 +40,6 @@ typedef struct JSONLexer {
     GString *token;
     char quote;         /* quote character of the string being lexed */
     uint8_t hex_left;   /* \uXXXX digits still expected */
-    uint8_t utf8_left;  /* UTF-8 continuation bytes still expected */
-    uint8_t utf8_lo;    /* range allowed for the next continuation byte */
-    uint8_t utf8_hi;
     bool discarding;    /* token too long: skip to its end */
 } JSONLexer;
 

@@ -77,6 +77,10 @@ static const struct {
     { "}{\"b\":1}", "ERR(JSON parse error, expecting value) {\"b\": 1}" },
     /* a lexical error replaces a pending syntax error, as in QEMU */
     { "{\"a\" 1 @ {\"b\":1}", "ERR(JSON parse error, stray '@') {\"b\": 1}" },
+    /* invalid UTF-8 costs the value it is in, not the next one, even
+     * with structural characters after it inside the string */
+    { "{\"a\": \"\x80:x}\"}{\"b\":1}",
+      "ERR(JSON parse error, invalid UTF-8 sequence in string) {\"b\": 1}" },
     /* 0xFF abandons a half-sent value */
     { "{\"execute\": \"q\xFF{\"b\":1}",
       "ERR(JSON parse error, invalid UTF-8 sequence in string) {\"b\": 1}" },
