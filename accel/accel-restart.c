@@ -234,6 +234,13 @@ static bool accel_restart_exec(const char *accel, const char *why,
     if (!newv) {
         return false;
     }
+    /* Relative paths on the command line mean what they meant at start
+     * (-daemonize moved the process to "/"). */
+    if (accel_restart_cwd && chdir(accel_restart_cwd) < 0) {
+        error_setg_errno(errp, errno, "cannot go back to %s",
+                         accel_restart_cwd);
+        return false;
+    }
     error_report("%s cannot run this guest (%s); restarting it under %s",
                  !strcmp(accel, "kvm") ? "KVM" : accel, why, upper);
     if (accel_restart_have_tty) {
@@ -242,11 +249,6 @@ static bool accel_restart_exec(const char *accel, const char *why,
     /* Every descriptor Keel opens is close-on-exec: the VM, its vCPUs,
      * listening sockets (bound again by the new process) and the pidfile
      * lock go; what the user passed in (-add-fd) stays. */
-    if (accel_restart_cwd && chdir(accel_restart_cwd) < 0) {
-        error_setg_errno(errp, errno, "cannot go back to %s",
-                         accel_restart_cwd);
-        return false;
-    }
     g_setenv(ACCEL_RESTART_ENV, accel, true);
     fflush(stdout);
     fflush(stderr);

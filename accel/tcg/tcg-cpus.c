@@ -146,6 +146,24 @@ static gpointer tcg_cpus_thread(gpointer opaque)
     return NULL;
 }
 
+/*
+ * thread=multi with more than one vCPU: every TB knows that other vCPUs
+ * run at the same time (LOCKed RMWs become host atomics). With a single
+ * vCPU nothing else runs guest code (DMA is under the BQL, as with
+ * round-robin), so it does without, as QEMU does for max_cpus 1. Keel has
+ * no CPU hotplug: vCPUs are all added before the threads first start, so
+ * the second one turns it on for every vCPU while none runs.
+ */
+static void tcg_cpus_set_parallel(void)
+{
+    if (!tcg_rr_state.first || !tcg_rr_state.first->next_cpu) {
+        return;
+    }
+    for (CPUState *cpu = tcg_rr_state.first; cpu; cpu = cpu->next_cpu) {
+        cpu->tcg_cflags |= CF_PARALLEL;
+    }
+}
+
 void tcg_cpus_add(CPUState *cpu)
 {
     g_mutex_lock(&tcg_rr_state.lock);
@@ -162,8 +180,7 @@ void tcg_cpus_add(CPUState *cpu)
     tcg_cpu_wake_fn = tcg_cpus_wake;
     g_mutex_unlock(&tcg_rr_state.lock);
     if (tcg_accel_multi) {
-        /* Every TB knows that other vCPUs run at the same time. */
-        cpu->tcg_cflags |= CF_PARALLEL;
+        tcg_cpus_set_parallel();
         mttcg_add(cpu);
     }
 }
