@@ -6,8 +6,11 @@
 # and a shell loop of 100,000 iterations. The guest times each step itself
 # (/proc/uptime, 10 ms steps); this script boots the emulators round
 # robin and prints the median over --runs boots per emulator and the
-# Keel/QEMU ratio, and checks that the guest's answers are right (the
-# hash of 64 MiB of zeroes, the loop's count).
+# Keel/QEMU ratio, of the guest's times and of the emulator's CPU time
+# (user+sys) over each step, and checks that the guest's answers are
+# right (the hash of 64 MiB of zeroes, the loop's count). On a loaded
+# host compare the CPU times: the guest's clock also counts the time the
+# emulator waits for a host CPU.
 #
 # Usage: bench/linux-workload.sh [options]
 #   --accel A      accelerator for both (default tcg)
