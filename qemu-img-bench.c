@@ -111,10 +111,6 @@ int img_measure(int argc, char **argv)
             has_size = true;
             break;
         }
-        case IMG_OPT_OBJECT:
-        case IMG_OPT_IMAGE_OPTS:
-            img_error_exit("%s is not supported by Keel's qemu-img",
-                           argv[optind - 1]);
         default:
             img_bad_option(c, argv);
         }
@@ -449,8 +445,6 @@ int img_bench(int argc, char **argv)
         case IMG_OPT_NO_DRAIN:
             drain = false;
             break;
-        case IMG_OPT_IMAGE_OPTS:
-            img_error_exit("--image-opts is not supported by Keel's qemu-img");
         default:
             img_bad_option(c, argv);
         }

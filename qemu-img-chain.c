@@ -80,10 +80,6 @@ int img_commit(int argc, char **argv)
                 return 1;
             }
             break;
-        case IMG_OPT_OBJECT:
-        case IMG_OPT_IMAGE_OPTS:
-            img_error_exit("%s is not supported by Keel's qemu-img",
-                           argv[optind - 1]);
         default:
             img_bad_option(c, argv);
         }
@@ -299,10 +295,6 @@ int img_rebase(int argc, char **argv)
             /* The new backing file is always opened shared (read-only). */
             force_share = true;
             break;
-        case IMG_OPT_OBJECT:
-        case IMG_OPT_IMAGE_OPTS:
-            img_error_exit("%s is not supported by Keel's qemu-img",
-                           argv[optind - 1]);
         default:
             img_bad_option(c, argv);
         }

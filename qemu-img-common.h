@@ -46,7 +46,11 @@ void QEMU_NORETURN img_error_exit(const char *fmt, ...) QEMU_PRINTF(1, 2);
 /* getopt's '?' and ':' results, worded as QEMU's. */
 void QEMU_NORETURN img_unrecognized_option(const char *option);
 void QEMU_NORETURN img_missing_argument(const char *option);
-/* The getopt result c for an unknown or incomplete option: exits. */
+/* Options of QEMU's qemu-img that Keel's refuses (secret objects and the
+ * --image-opts syntax): the long name for getopt result c, else NULL. */
+const char *img_unsupported_option(int c);
+/* The getopt result c for an unknown, incomplete or refused option: exits
+ * with QEMU's message (or "--object is not supported by Keel's qemu-img"). */
 void QEMU_NORETURN img_bad_option(int c, char **argv);
 
 /* The --help text; exits 0. */

@@ -446,11 +446,6 @@ int img_convert(int argc, char **argv)
         case IMG_OPT_SALVAGE:
         case IMG_OPT_BITMAPS:
             break;
-        case IMG_OPT_OBJECT:
-        case IMG_OPT_IMAGE_OPTS:
-        case IMG_OPT_TARGET_IMAGE_OPTS:
-            img_error_exit("%s is not supported by Keel's qemu-img",
-                           argv[optind - 1]);
         default:
             img_bad_option(c, argv);
         }
@@ -626,10 +621,6 @@ int img_dd(int argc, char **argv)
         case 'U':
             force_share = true;
             break;
-        case IMG_OPT_OBJECT:
-        case IMG_OPT_IMAGE_OPTS:
-            img_error_exit("%s is not supported by Keel's qemu-img",
-                           argv[optind - 1]);
         default:
             img_bad_option(c, argv);
         }
@@ -821,12 +812,13 @@ int img_compare(int argc, char **argv)
         case 'U':
             force_share = true;
             break;
-        case IMG_OPT_OBJECT:
-        case IMG_OPT_IMAGE_OPTS:
-            error_report("%s is not supported by Keel's qemu-img",
-                         argv[optind - 1]);
-            return 2;
         default:
+            if (img_unsupported_option(c)) {
+                /* compare's errors exit with 2, not 1 */
+                error_report("%s is not supported by Keel's qemu-img",
+                             img_unsupported_option(c));
+                return 2;
+            }
             img_bad_option(c, argv);
         }
     }
@@ -1086,10 +1078,6 @@ int img_map(int argc, char **argv)
                 return 1;
             }
             break;
-        case IMG_OPT_OBJECT:
-        case IMG_OPT_IMAGE_OPTS:
-            img_error_exit("%s is not supported by Keel's qemu-img",
-                           argv[optind - 1]);
         default:
             img_bad_option(c, argv);
         }

@@ -41,8 +41,27 @@ void img_missing_argument(const char *option)
     img_error_exit("missing argument for option '%s'", option);
 }
 
+const char *img_unsupported_option(int c)
+{
+    switch (c) {
+    case IMG_OPT_OBJECT:
+        return "--object";
+    case IMG_OPT_IMAGE_OPTS:
+        return "--image-opts";
+    case IMG_OPT_TARGET_IMAGE_OPTS:
+        return "--target-image-opts";
+    default:
+        return NULL;
+    }
+}
+
 void img_bad_option(int c, char **argv)
 {
+    const char *unsupported = img_unsupported_option(c);
+
+    if (unsupported) {
+        img_error_exit("%s is not supported by Keel's qemu-img", unsupported);
+    }
     if (c == ':') {
         img_missing_argument(argv[optind - 1]);
     }
@@ -413,8 +432,6 @@ int img_create(int argc, char **argv)
         case 'u':
             flags |= BDRV_O_NO_BACKING;
             break;
-        case IMG_OPT_OBJECT:
-            img_error_exit("--object is not supported by Keel's qemu-img");
         default:
             img_bad_option(c, argv);
         }
@@ -627,10 +644,6 @@ int img_info(int argc, char **argv)
         case IMG_OPT_BACKING_CHAIN:
             chain = true;
             break;
-        case IMG_OPT_OBJECT:
-        case IMG_OPT_IMAGE_OPTS:
-            img_error_exit("%s is not supported by Keel's qemu-img",
-                           argv[optind - 1]);
         default:
             img_bad_option(c, argv);
         }
@@ -833,10 +846,6 @@ int img_check(int argc, char **argv)
                 return 1;
             }
             break;
-        case IMG_OPT_OBJECT:
-        case IMG_OPT_IMAGE_OPTS:
-            img_error_exit("%s is not supported by Keel's qemu-img",
-                           argv[optind - 1]);
         default:
             img_bad_option(c, argv);
         }
@@ -940,10 +949,6 @@ int img_snapshot(int argc, char **argv)
         case 'U':
             force_share = true;
             break;
-        case IMG_OPT_OBJECT:
-        case IMG_OPT_IMAGE_OPTS:
-            img_error_exit("%s is not supported by Keel's qemu-img",
-                           argv[optind - 1]);
         default:
             img_bad_option(c, argv);
         }
@@ -1081,10 +1086,6 @@ int img_resize(int argc, char **argv)
         case IMG_OPT_SHRINK:
             shrink = true;
             break;
-        case IMG_OPT_OBJECT:
-        case IMG_OPT_IMAGE_OPTS:
-            img_error_exit("%s is not supported by Keel's qemu-img",
-                           argv[optind - 1]);
         default:
             img_bad_option(c, argv);
         }
@@ -1238,10 +1239,6 @@ int img_amend(int argc, char **argv)
         case 'U':
         case IMG_OPT_FORCE:
             break;
-        case IMG_OPT_OBJECT:
-        case IMG_OPT_IMAGE_OPTS:
-            img_error_exit("%s is not supported by Keel's qemu-img",
-                           argv[optind - 1]);
         default:
             img_bad_option(c, argv);
         }

@@ -77,6 +77,25 @@ def test_command_line_errors(tmp):
         assert k == q, f"{args}: Keel {k!r} QEMU {q!r}"
 
 
+def test_refused_options(tmp):
+    """QEMU options Keel does not have are refused by their long name
+    (never by their argument), exit status 1 (2 for compare)."""
+    for args, name, want_rc in (
+            (["info", "--object", "secret,id=s", "x"], "--object", 1),
+            (["info", "--object=secret,id=s", "x"], "--object", 1),
+            (["convert", "--image-opts", "a", "b"], "--image-opts", 1),
+            (["convert", "--target-image-opts", "a", "b"],
+             "--target-image-opts", 1),
+            (["bench", "--image-opts", "a"], "--image-opts", 1),
+            (["compare", "--object", "secret,id=s", "a", "b"], "--object",
+             2)):
+        rc, out, err = U.keel(args, tmp)
+        assert rc == want_rc, (args, rc, err)
+        assert err.startswith(
+            f"qemu-img: {name} is not supported by Keel's qemu-img\n"), \
+            (args, err)
+
+
 def test_create_raw(tmp):
     U.need_qemu()
     # One run per case in its own directory; the file sizes must agree.
