@@ -17,6 +17,8 @@ struct BlockBackend {
     bool allow_write_beyond_eof;
     int in_flight;               /* aio requests, main thread only */
     BlockBackend *next;          /* named backends */
+    GMutex stats_lock;           /* requests finish on pool threads */
+    BlockAcctStats stats;
 };
 
 static BlockBackend *named_backends;
@@ -25,6 +27,7 @@ BlockBackend *blk_new_with_bs(BlockDriverState *bs, Error **errp)
 {
     BlockBackend *blk = g_new0(BlockBackend, 1);
 
+    g_mutex_init(&blk->stats_lock);
     bdrv_ref(bs);
     blk->bs = bs;
     blk->refcnt = 1;
@@ -36,6 +39,7 @@ BlockBackend *blk_new_empty(void)
 {
     BlockBackend *blk = g_new0(BlockBackend, 1);
 
+    g_mutex_init(&blk->stats_lock);
     blk->refcnt = 1;
     blk->wce = true;
     return blk;
@@ -81,6 +85,7 @@ void blk_unref(BlockBackend *blk)
         bdrv_unref(blk->bs);
     }
     g_free(blk->name);
+    g_mutex_clear(&blk->stats_lock);
     g_free(blk);
 }
 
@@ -151,6 +156,48 @@ bool blk_is_read_only(BlockBackend *blk)
     return !blk->bs || bdrv_is_read_only(blk->bs);
 }
 
+/* --- accounting ------------------------------------------------------------ */
+
+static int64_t blk_acct_now_ns(void)
+{
+    return g_get_monotonic_time() * 1000;
+}
+
+/*
+ * Count one request that started at start_ns and returned ret; invalid:
+ * refused before reaching the driver. Returns ret for tail calls.
+ */
+static int blk_acct_done(BlockBackend *blk, BlockAcctType type, int64_t start_ns,
+                         int64_t offset, int64_t bytes, bool invalid, int ret)
+{
+    int64_t now = blk_acct_now_ns();
+    BlockAcctStats *st = &blk->stats;
+
+    g_mutex_lock(&blk->stats_lock);
+    if (invalid) {
+        st->invalid_ops[type]++;
+    } else if (ret < 0) {
+        st->failed_ops[type]++;
+    } else {
+        st->ops[type]++;
+        st->bytes[type] += bytes;
+        st->total_time_ns[type] += now - start_ns;
+        if (type == BLOCK_ACCT_WRITE && offset + bytes > st->wr_highest_offset) {
+            st->wr_highest_offset = offset + bytes;
+        }
+    }
+    st->last_access_ns = now;
+    g_mutex_unlock(&blk->stats_lock);
+    return ret;
+}
+
+void blk_get_stats(BlockBackend *blk, BlockAcctStats *out)
+{
+    g_mutex_lock(&blk->stats_lock);
+    *out = blk->stats;
+    g_mutex_unlock(&blk->stats_lock);
+}
+
 static int blk_check_range(BlockBackend *blk, int64_t offset, int64_t bytes,
                            bool write)
 {
@@ -178,12 +225,14 @@ static int blk_check_range(BlockBackend *blk, int64_t offset, int64_t bytes,
 int blk_preadv(BlockBackend *blk, int64_t offset, int64_t bytes,
                QEMUIOVector *qiov, BdrvRequestFlags flags)
 {
+    int64_t start = blk_acct_now_ns();
     int ret = blk_check_range(blk, offset, bytes, false);
 
     if (ret < 0) {
-        return ret;
+        return blk_acct_done(blk, BLOCK_ACCT_READ, start, offset, bytes, true, ret);
     }
-    return bdrv_preadv_bs(blk->bs, offset, bytes, qiov, 0, flags);
+    ret = bdrv_preadv_bs(blk->bs, offset, bytes, qiov, 0, flags);
+    return blk_acct_done(blk, BLOCK_ACCT_READ, start, offset, bytes, false, ret);
 }
 
 /* Writethrough: every write is on disk before it completes. */
@@ -195,12 +244,14 @@ static BdrvRequestFlags blk_write_flags(BlockBackend *blk, BdrvRequestFlags flag
 int blk_pwritev(BlockBackend *blk, int64_t offset, int64_t bytes,
                 QEMUIOVector *qiov, BdrvRequestFlags flags)
 {
+    int64_t start = blk_acct_now_ns();
     int ret = blk_check_range(blk, offset, bytes, true);
 
     if (ret < 0) {
-        return ret;
+        return blk_acct_done(blk, BLOCK_ACCT_WRITE, start, offset, bytes, true, ret);
     }
-    return bdrv_pwritev_bs(blk->bs, offset, bytes, qiov, 0, blk_write_flags(blk, flags));
+    ret = bdrv_pwritev_bs(blk->bs, offset, bytes, qiov, 0, blk_write_flags(blk, flags));
+    return blk_acct_done(blk, BLOCK_ACCT_WRITE, start, offset, bytes, false, ret);
 }
 
 int blk_pread(BlockBackend *blk, int64_t offset, int64_t bytes, void *buf,
@@ -230,47 +281,54 @@ int blk_pwrite(BlockBackend *blk, int64_t offset, int64_t bytes, const void *buf
 int blk_pwrite_zeroes(BlockBackend *blk, int64_t offset, int64_t bytes,
                       BdrvRequestFlags flags)
 {
+    int64_t start = blk_acct_now_ns();
     int ret = blk_check_range(blk, offset, bytes, true);
 
     if (ret < 0) {
-        return ret;
+        return blk_acct_done(blk, BLOCK_ACCT_WRITE, start, offset, bytes, true, ret);
     }
-    return bdrv_pwrite_zeroes_bs(blk->bs, offset, bytes, blk_write_flags(blk, flags));
+    ret = bdrv_pwrite_zeroes_bs(blk->bs, offset, bytes, blk_write_flags(blk, flags));
+    return blk_acct_done(blk, BLOCK_ACCT_WRITE, start, offset, bytes, false, ret);
 }
 
 int blk_pwrite_compressed(BlockBackend *blk, int64_t offset, const void *buf,
                           int64_t bytes)
 {
     QEMUIOVector qiov;
+    int64_t start = blk_acct_now_ns();
     int ret = blk_check_range(blk, offset, bytes, true);
 
     if (ret < 0) {
-        return ret;
+        return blk_acct_done(blk, BLOCK_ACCT_WRITE, start, offset, bytes, true, ret);
     }
     qemu_iovec_init_buf(&qiov, (void *)buf, bytes);
     ret = bdrv_pwritev_compressed_bs(blk->bs, offset, bytes, &qiov);
     if (ret >= 0 && !blk->wce) {
         ret = bdrv_flush(blk->bs);
     }
-    return ret;
+    return blk_acct_done(blk, BLOCK_ACCT_WRITE, start, offset, bytes, false, ret);
 }
 
 int blk_pdiscard(BlockBackend *blk, int64_t offset, int64_t bytes)
 {
+    int64_t start = blk_acct_now_ns();
     int ret = blk_check_range(blk, offset, bytes, true);
 
     if (ret < 0) {
-        return ret;
+        return blk_acct_done(blk, BLOCK_ACCT_UNMAP, start, offset, bytes, true, ret);
     }
-    return bdrv_pdiscard_bs(blk->bs, offset, bytes);
+    ret = bdrv_pdiscard_bs(blk->bs, offset, bytes);
+    return blk_acct_done(blk, BLOCK_ACCT_UNMAP, start, offset, bytes, false, ret);
 }
 
 int blk_flush(BlockBackend *blk)
 {
+    int64_t start = blk_acct_now_ns();
+
     if (!blk->bs) {
         return 0;
     }
-    return bdrv_flush(blk->bs);
+    return blk_acct_done(blk, BLOCK_ACCT_FLUSH, start, 0, 0, false, bdrv_flush(blk->bs));
 }
 
 int64_t blk_getlength(BlockBackend *blk)

@@ -7,6 +7,7 @@
 #include "qemu/osdep.h"
 #include "config-host.h"
 #include "monitor/hmp.h"
+#include "monitor/hmp-block.h"
 #include "exec/memory.h"
 #include "hw/intc/apic.h"
 #include "hw/intc/i8259.h"
@@ -291,6 +292,10 @@ static void hmp_print_cache_mode(Monitor *mon, BlockDeviceInfo *node)
         monitor_printf(mon, "    Backing file:     %s (chain depth: %" PRId64
                        ")\n", node->backing_file, node->backing_file_depth);
     }
+    if (node->detect_zeroes != BLOCKDEV_DETECT_ZEROES_OPTIONS_OFF) {
+        monitor_printf(mon, "    Detect zeroes:    %s\n",
+                       BlockdevDetectZeroesOptions_str(node->detect_zeroes));
+    }
 }
 
 /*
@@ -300,19 +305,22 @@ static void hmp_print_cache_mode(Monitor *mon, BlockDeviceInfo *node)
 void hmp_info_block(Monitor *mon, const QDict *qdict)
 {
     const char *device = qdict_get_try_str(qdict, "device");
-    g_autoptr(BlockInfoList) list = qmp_query_block(NULL);
-    bool first = true;
+    bool nodes_only = qdict_get_try_bool(qdict, "n", false);
+    bool verbose = qdict_get_try_bool(qdict, "v", false);
+    g_autoptr(BlockInfoList) list = nodes_only ? NULL : qmp_query_block(NULL);
 
+    /* -n lists the nodes instead of the drives, as QEMU. */
     for (BlockInfoList *l = list; l; l = l->next) {
         BlockInfo *info = l->value;
 
         if (device && strcmp(device, info->device)) {
             continue;
         }
-        if (!first) {
+        /* QEMU separates by place in the whole list, even when a device
+         * name filters the earlier ones out. */
+        if (l != list) {
             monitor_printf(mon, "\n");
         }
-        first = false;
         if (!info->has_inserted) {
             monitor_printf(mon, "%s: [not inserted]\n", info->device);
         } else {
@@ -334,9 +342,14 @@ void hmp_info_block(Monitor *mon, const QDict *qdict)
         }
         if (info->has_inserted) {
             hmp_print_cache_mode(mon, info->inserted);
+            if (verbose) {
+                hmp_block_print_images(mon, info->inserted->has_node_name
+                                            ? info->inserted->node_name : NULL,
+                                       info->inserted->image);
+            }
         }
     }
-    if (qdict_get_try_bool(qdict, "n", false) && !device) {
+    if (nodes_only && !device) {
         g_autoptr(BlockDeviceInfoList) nodes =
             qmp_query_named_block_nodes(false, false, NULL);
 
@@ -348,6 +361,9 @@ void hmp_info_block(Monitor *mon, const QDict *qdict)
                                         ? n->value->node_name : "");
             hmp_print_block_node(mon, n->value);
             hmp_print_cache_mode(mon, n->value);
+            if (verbose) {
+                hmp_block_print_images(mon, n->value->node_name, n->value->image);
+            }
         }
     }
 }

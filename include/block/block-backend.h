@@ -73,4 +73,31 @@ void blk_drain(BlockBackend *blk);
 /* Flush and drop every named backend (exit path). */
 void blk_remove_all(void);
 
+/*
+ * I/O accounting for query-blockstats: every request through the backend
+ * (synchronous or on the thread pool) is counted once, by kind, as done,
+ * failed (the driver returned an error) or invalid (refused by the range
+ * check); bytes and time only for the ones done.
+ */
+typedef enum BlockAcctType {
+    BLOCK_ACCT_READ,
+    BLOCK_ACCT_WRITE,
+    BLOCK_ACCT_FLUSH,
+    BLOCK_ACCT_UNMAP,
+    BLOCK_ACCT__MAX,
+} BlockAcctType;
+
+typedef struct BlockAcctStats {
+    int64_t bytes[BLOCK_ACCT__MAX];
+    int64_t ops[BLOCK_ACCT__MAX];
+    int64_t failed_ops[BLOCK_ACCT__MAX];
+    int64_t invalid_ops[BLOCK_ACCT__MAX];
+    int64_t total_time_ns[BLOCK_ACCT__MAX];
+    int64_t wr_highest_offset;      /* end of the furthest write done */
+    int64_t last_access_ns;         /* g_get_monotonic_time() * 1000; 0: none */
+} BlockAcctStats;
+
+/* A consistent copy of blk's counters. */
+void blk_get_stats(BlockBackend *blk, BlockAcctStats *out);
+
 #endif

@@ -71,11 +71,15 @@ int prealloc_mode_from_str(const char *s, Error **errp);
 const char *prealloc_mode_str(PreallocMode mode);
 
 /* detect-zeroes= */
+/* Same values as the generated QAPI enum, which wins when included first
+ * (the QMP block queries include both). */
+#ifndef QAPI_TYPES_BLOCK_CORE_H
 typedef enum {
     BLOCKDEV_DETECT_ZEROES_OPTIONS_OFF,
     BLOCKDEV_DETECT_ZEROES_OPTIONS_ON,
     BLOCKDEV_DETECT_ZEROES_OPTIONS_UNMAP,
 } BlockdevDetectZeroesOptions;
+#endif
 
 typedef enum {
     BDRV_FIX_LEAKS = 1,
