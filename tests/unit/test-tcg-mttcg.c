@@ -223,13 +223,22 @@ typedef struct Flusher {
     int flushes;
 } Flusher;
 
+/* Guest RAM word the flusher sets after its first flush: the vCPUs spin on
+ * it before halting, so at least one flush lands while they run however
+ * the host schedules the threads. */
+#define FLUSH_SEEN_FLAG 0x9f000
+
 static gpointer flusher_thread(gpointer opaque)
 {
     Flusher *f = opaque;
+    const uint64_t one = 1;
 
     while (!f->stop && f->flushes < 200) {
         tb_flush(NULL);
         f->flushes++;
+        if (f->flushes == 1) {
+            toy_load(&machine, FLUSH_SEEN_FLAG, &one, 1);
+        }
         g_usleep(200);
     }
     return NULL;
@@ -241,14 +250,20 @@ static void case_flush_while_running(void)
     Flusher f = { .stop = false };
     GThread *t;
     TCGStats a, b;
-    const uint64_t n = 300000;
+    const uint64_t n = 300000, zero = 0;
 
+    toy_load(&machine, FLUSH_SEEN_FLAG, &zero, 1);
     for (int i = 0; i < 3; i++) {
         const uint64_t prog[] = {
             T_LI(1, 0), T_LI(2, n), T_LI(3, 1), T_LI(4, 0),
             T_ADD(1, 1, 3),
             T_ADD(4, 4, 1),
             T_BNE(1, 2, -16),
+            /* then wait for the flusher's first flush */
+            T_LI(6, FLUSH_SEEN_FLAG), T_LI(7, 0),
+            T_LD(5, 6, 0),
+            T_BNE(5, 7, 16),        /* flag set: to the HLT */
+            T_BNE(6, 7, -16),       /* always taken: load again */
             T_HLT(),
         };
 
