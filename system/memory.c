@@ -41,6 +41,8 @@ static bool update_pending;
  * that a reader never references a view whose last reference is going.
  */
 static GMutex flatview_lock;
+/* See memory_map_generation(): bumped after every current_map change. */
+static uint64_t map_generation;
 
 /* ---- regions ---- */
 
@@ -623,6 +625,34 @@ MemoryRegionSection memory_region_find_flat(FlatView *fv, hwaddr addr)
     return s;
 }
 
+uint64_t memory_map_generation(void)
+{
+    return __atomic_load_n(&map_generation, __ATOMIC_ACQUIRE);
+}
+
+bool address_space_find_ram(AddressSpace *as, hwaddr addr, AddressSpaceRam *r)
+{
+    /* The generation first: a map published after it makes r stale at once. */
+    uint64_t gen = memory_map_generation();
+    FlatView *fv = address_space_get_flatview(as);
+    unsigned i = flatview_search(fv, addr);
+    FlatRange *fr = i < fv->nr ? &fv->ranges[i] : NULL;
+    bool found = false;
+
+    if (fr && fr->start <= (Int128)addr && memory_region_is_ram(fr->mr)) {
+        Int128 end = fr->start + fr->size;
+
+        r->gen = gen;
+        r->start = (hwaddr)fr->start;
+        r->end = end > (Int128)UINT64_MAX ? UINT64_MAX : (hwaddr)end;
+        r->host = (uint8_t *)memory_region_get_ram_ptr(fr->mr) + fr->offset_in_region;
+        r->writable = !fr->readonly && !memory_region_is_rom(fr->mr) && !fr->dirty_log_mask;
+        found = true;
+    }
+    flatview_unref(fv);
+    return found;
+}
+
 /* ---- listeners ---- */
 
 #define FOR_EACH_LISTENER(as, l, forward)                                  \
@@ -749,6 +779,7 @@ static void address_space_update_topology(AddressSpace *as)
     g_mutex_lock(&flatview_lock);
     old = as->current_map;
     __atomic_store_n(&as->current_map, new, __ATOMIC_RELEASE);
+    __atomic_add_fetch(&map_generation, 1, __ATOMIC_RELEASE);
     g_mutex_unlock(&flatview_lock);
 
     if (as->listeners && old) {
@@ -866,6 +897,8 @@ void address_space_destroy(AddressSpace *as)
         memory_listener_unregister(as->listeners->data);
     }
     address_spaces = g_list_remove(address_spaces, as);
+    /* A space allocated at the same address must not match old caches. */
+    __atomic_add_fetch(&map_generation, 1, __ATOMIC_RELEASE);
     flatview_unref(as->current_map);
     as->current_map = NULL;
     memory_region_unref(as->root);

@@ -331,6 +331,27 @@ MemoryRegionSection flatview_range(FlatView *fv, unsigned i);
 MemoryRegionSection memory_region_find_flat(FlatView *fv, hwaddr addr);
 
 /*
+ * A RAM range of an address space's map, for callers that cache a host
+ * pointer across accesses (the x86 page walker): [start, end) in the
+ * space maps host..; writable: not ROM, not read-only, no dirty logging
+ * (so plain host stores are what the memory API would do). gen is
+ * memory_map_generation() taken before the map was read: the range is
+ * still right while memory_map_generation() returns the same value.
+ */
+typedef struct AddressSpaceRam {
+    uint64_t gen;
+    hwaddr start;
+    hwaddr end;
+    uint8_t *host;
+    bool writable;
+} AddressSpaceRam;
+
+/* Bumped whenever any address space's flat view is replaced or dropped. */
+uint64_t memory_map_generation(void);
+/* The RAM range of as holding addr; false if addr is not in RAM. */
+bool address_space_find_ram(AddressSpace *as, hwaddr addr, AddressSpaceRam *r);
+
+/*
  * info mtree: the region trees of all address spaces (and the alias
  * targets not otherwise shown), or with flatview the flattened views,
  * as QEMU prints them.

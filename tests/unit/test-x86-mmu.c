@@ -529,6 +529,106 @@ static void test_hostile(void)
     fx_fini(&f);
 }
 
+/*
+ * The walker keeps the RAM range it last read page tables from; a map
+ * change must make it look again. PD at 0x10000, PT at 0x11000; then a
+ * second RAM page laid over the PT holds another PT.
+ */
+static void test_map_change(void)
+{
+    Fixture f;
+    MemoryRegion over;
+
+    fx_init(&f);
+    wl(&f, 0x10000, 0x11000 | P | RW);
+    wl(&f, 0x11000 + 5 * 4, 0x300000 | P | RW);
+    wq(&f, 0x300000, 0x1111);
+    wq(&f, 0x302000, 0x2222);
+    fx_mode(&f, CR0_PE_MASK | CR0_PG_MASK, 0x10000, 0, 0);
+    g_assert_cmphex(fx_read_marker(&f, 0x5000, MMU_KNOSMAP_IDX), ==, 0x1111);
+
+    memory_region_init_ram(&over, NULL, "over", 0x1000, &error_abort);
+    memory_region_add_subregion_overlap(&f.root, 0x11000, &over, 1);
+    wl(&f, 0x11000 + 5 * 4, 0x302000 | P | RW);
+    tlb_flush(f.cs);
+    g_assert_cmphex(fx_read_marker(&f, 0x5000, MMU_KNOSMAP_IDX), ==, 0x2222);
+    /* A was set in the page now mapped there, not in the one under it. */
+    g_assert_cmphex(((uint32_t *)memory_region_get_ram_ptr(&over))[5], ==,
+                    0x302000 | P | RW | A);
+    g_assert_cmphex(((uint32_t *)memory_region_get_ram_ptr(&f.ram))[(0x11000 >> 2) + 5], ==,
+                    0x300000 | P | RW | A);
+
+    memory_region_del_subregion(&f.root, &over);
+    memory_region_destroy(&over);
+    tlb_flush(f.cs);
+    g_assert_cmphex(fx_read_marker(&f, 0x5000, MMU_KNOSMAP_IDX), ==, 0x1111);
+    fx_fini(&f);
+}
+
+/* A page table in MMIO: every walk reads it there, A goes to its write callback. */
+typedef struct MmioPT {
+    unsigned reads;
+    unsigned writes;
+    uint64_t last_write;
+    uint32_t pte5;
+} MmioPT;
+
+static uint64_t mmio_pt_read(void *opaque, hwaddr addr, unsigned size)
+{
+    MmioPT *m = opaque;
+
+    m->reads++;
+    return addr == 5 * 4 && size == 4 ? m->pte5 : 0;
+}
+
+static void mmio_pt_write(void *opaque, hwaddr addr, uint64_t data, unsigned size)
+{
+    MmioPT *m = opaque;
+
+    m->writes++;
+    if (addr == 5 * 4 && size == 4) {
+        m->last_write = data;
+    }
+}
+
+static const MemoryRegionOps mmio_pt_ops = {
+    .read = mmio_pt_read,
+    .write = mmio_pt_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+};
+
+static void test_mmio_page_table(void)
+{
+    Fixture f;
+    MemoryRegion io;
+    MmioPT m = { .pte5 = 0x303000 | P | RW };
+    unsigned reads;
+
+    fx_init(&f);
+    memory_region_init_io(&io, NULL, &mmio_pt_ops, &m, "pt-io", 0x1000);
+    memory_region_add_subregion(&f.root, 0x8000000, &io);
+    wl(&f, 0x10000 + 1 * 4, 0x8000000 | P | RW);    /* 4M..8M: PT in MMIO */
+    wq(&f, 0x303000, 0x3333);
+    fx_mode(&f, CR0_PE_MASK | CR0_PG_MASK, 0x10000, 0, 0);
+
+    g_assert_cmphex(fx_read_marker(&f, 0x405000, MMU_KNOSMAP_IDX), ==, 0x3333);
+    g_assert_cmpuint(m.reads, >=, 1);
+    g_assert_cmpuint(m.writes, ==, 1);
+    g_assert_cmphex(m.last_write, ==, 0x303000 | P | RW | A);
+    /* The device answers differently now: the next walk must ask it again. */
+    m.pte5 = 0x304000 | P | RW | A;
+    wq(&f, 0x304000, 0x4444);
+    reads = m.reads;
+    tlb_flush(f.cs);
+    g_assert_cmphex(fx_read_marker(&f, 0x405000, MMU_KNOSMAP_IDX), ==, 0x4444);
+    g_assert_cmpuint(m.reads, >, reads);
+    g_assert_cmpuint(m.writes, ==, 1);      /* A already set: nothing written */
+
+    memory_region_del_subregion(&f.root, &io);
+    memory_region_destroy(&io);
+    fx_fini(&f);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -544,5 +644,7 @@ int main(int argc, char **argv)
     g_test_add_func("/x86-mmu/msrs", test_msrs);
     g_test_add_func("/x86-mmu/cpuid-range", test_cpuid_range);
     g_test_add_func("/x86-mmu/hostile", test_hostile);
+    g_test_add_func("/x86-mmu/map-change", test_map_change);
+    g_test_add_func("/x86-mmu/mmio-page-table", test_mmio_page_table);
     return g_test_run();
 }
