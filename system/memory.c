@@ -646,7 +646,8 @@ bool address_space_find_ram(AddressSpace *as, hwaddr addr, AddressSpaceRam *r)
         r->start = (hwaddr)fr->start;
         r->end = end > (Int128)UINT64_MAX ? UINT64_MAX : (hwaddr)end;
         r->host = (uint8_t *)memory_region_get_ram_ptr(fr->mr) + fr->offset_in_region;
-        r->writable = !fr->readonly && !memory_region_is_rom(fr->mr) && !fr->dirty_log_mask;
+        r->readonly = fr->readonly || memory_region_is_rom(fr->mr);
+        r->writable = !r->readonly && !fr->dirty_log_mask;
         found = true;
     }
     flatview_unref(fv);

@@ -83,9 +83,6 @@ void tlb_destroy(CPUState *cpu)
     if (!cpu->tlb) {
         return;
     }
-    if (cpu->tlb->ram.fv) {
-        flatview_unref(cpu->tlb->ram.fv);
-    }
     for (int i = 0; i < NB_MMU_MODES; i++) {
         g_free(cpu->tlb->d[i].table);
         g_free(cpu->tlb->d[i].full);
@@ -218,9 +215,7 @@ void tlb_set_page(CPUState *cpu, uint64_t vaddr, uint64_t paddr, int prot,
     uint64_t ppage;
     CPUTLBEntry *e;
     CPUTLBEntryFull *full;
-    CPUTLBRamCache *rc;
-    MemoryRegionSection sec;
-    FlatView *fv;
+    AddressSpaceRam *rc = &cpu->tlb->ram;
     bool ram, readonly = false;
     uint8_t *host = NULL;
     size_t i;
@@ -234,33 +229,18 @@ void tlb_set_page(CPUState *cpu, uint64_t vaddr, uint64_t paddr, int prot,
     }
     ppage = (paddr & ~(size - 1)) | (vaddr & (size - 1) & TARGET_PAGE_MASK);
 
-    rc = &cpu->tlb->ram;
-    if (rc->fv && rc->fv == __atomic_load_n(&cpu->as->current_map, __ATOMIC_ACQUIRE) &&
-        ppage >= rc->start && ppage < rc->end && rc->end - ppage >= TARGET_PAGE_SIZE) {
-        /* The same view as the last fill, inside the RAM it found. */
-        ram = true;
+    /* RAM that covers the whole page can be reached directly. */
+    if (!rc->host || rc->gen != memory_map_generation() ||
+        ppage < rc->start || ppage >= rc->end) {
+        if (!address_space_find_ram(cpu->as, ppage, rc)) {
+            rc->host = NULL;
+        }
+    }
+    ram = rc->host && ppage >= rc->start && ppage < rc->end &&
+          rc->end - ppage >= TARGET_PAGE_SIZE;
+    if (ram) {
         host = rc->host + (ppage - rc->start);
         readonly = rc->readonly;
-    } else {
-        fv = address_space_get_flatview(cpu->as);
-        sec = memory_region_find_flat(fv, ppage);
-        /* RAM that covers the whole page can be reached directly. */
-        ram = sec.mr && memory_region_is_ram(sec.mr) && sec.size >= (Int128)TARGET_PAGE_SIZE;
-        if (ram) {
-            host = (uint8_t *)memory_region_get_ram_ptr(sec.mr) + sec.offset_within_region;
-            readonly = sec.readonly || memory_region_is_rom(sec.mr);
-            if (rc->fv) {
-                flatview_unref(rc->fv);
-            }
-            rc->fv = fv;        /* keeps the reference */
-            rc->start = ppage;
-            rc->end = sec.size > (Int128)(UINT64_MAX - ppage) ? UINT64_MAX
-                      : ppage + (uint64_t)sec.size;
-            rc->host = host;
-            rc->readonly = readonly;
-        } else {
-            flatview_unref(fv);
-        }
     }
 
     /*

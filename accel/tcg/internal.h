@@ -219,23 +219,12 @@ typedef struct CPUTLBDesc {
     bool dirty;
 } CPUTLBDesc;
 
-/*
- * The RAM section the last fill found, for the next fills (a TLB refill
- * after a flush walks many pages of the same RAM block): valid while the
- * address space's current flat view is still fv, on which it holds a
- * reference (so the pointer cannot be reused for a newer view).
- * [start, end): guest physical, host: the host address of start.
- */
-typedef struct CPUTLBRamCache {
-    FlatView *fv;
-    uint64_t start, end;
-    uint8_t *host;
-    bool readonly;
-} CPUTLBRamCache;
 
 typedef struct CPUTLB {
     CPUTLBDesc d[NB_MMU_MODES];
-    CPUTLBRamCache ram;
+    /* The RAM range the last fill found, for the next fills (a refill
+     * after a flush walks many pages of the same RAM block). */
+    AddressSpaceRam ram;
 } CPUTLB;
 
 void tlb_init(CPUState *cpu);

@@ -332,9 +332,10 @@ MemoryRegionSection memory_region_find_flat(FlatView *fv, hwaddr addr);
 
 /*
  * A RAM range of an address space's map, for callers that cache a host
- * pointer across accesses (the x86 page walker): [start, end) in the
- * space maps host..; writable: not ROM, not read-only, no dirty logging
- * (so plain host stores are what the memory API would do). gen is
+ * pointer across accesses (TCG's TLB fills, the x86 page walker):
+ * [start, end) in the space maps host..; readonly: ROM or a read-only
+ * range; writable: neither, and no dirty logging (so plain host stores are
+ * what the memory API would do). gen is
  * memory_map_generation() taken before the map was read: the range is
  * still right while memory_map_generation() returns the same value.
  */
@@ -343,6 +344,7 @@ typedef struct AddressSpaceRam {
     hwaddr start;
     hwaddr end;
     uint8_t *host;
+    bool readonly;
     bool writable;
 } AddressSpaceRam;
 
