@@ -449,10 +449,7 @@ int img_bench(int argc, char **argv)
             img_bad_option(c, argv);
         }
     }
-    if (optind != argc - 1) {
-        img_error_exit("Expecting one image file name");
-    }
-    filename = argv[optind];
+    filename = img_one_filename(argc, argv);
     if (!write && flush_interval) {
         error_report("--flush-interval is only available in write tests");
         return 1;

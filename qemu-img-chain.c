@@ -87,10 +87,7 @@ int img_commit(int argc, char **argv)
     if (quiet) {
         progress = false;
     }
-    if (optind != argc - 1) {
-        img_error_exit("Expecting one image file name");
-    }
-    filename = argv[optind];
+    filename = img_one_filename(argc, argv);
     if (!img_parse_cache(cache, &flags, &writethrough, false)) {
         return 1;
     }
@@ -303,13 +300,10 @@ int img_rebase(int argc, char **argv)
     if (quiet) {
         progress = false;
     }
-    if (optind != argc - 1) {
-        img_error_exit("Expecting one image file name");
-    }
+    filename = img_one_filename(argc, argv);
     if (!unsafe && !out_base) {
         img_error_exit("Must specify backing file (-b) or use unsafe mode (-u)");
     }
-    filename = argv[optind];
     if (!out_base) {
         out_base = "";
     }

@@ -52,6 +52,9 @@ const char *img_unsupported_option(int c);
 /* The getopt result c for an unknown, incomplete or refused option: exits
  * with QEMU's message (or "--object is not supported by Keel's qemu-img"). */
 void QEMU_NORETURN img_bad_option(int c, char **argv);
+/* After the options, exactly one argument: the image's name (else exits
+ * with QEMU's "Expecting one image file name"). */
+const char *img_one_filename(int argc, char **argv);
 
 /* The --help text; exits 0. */
 void QEMU_NORETURN img_help(void);

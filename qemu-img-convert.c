@@ -1082,10 +1082,7 @@ int img_map(int argc, char **argv)
             img_bad_option(c, argv);
         }
     }
-    if (optind != argc - 1) {
-        img_error_exit("Expecting one image file name");
-    }
-    blk = img_open(argv[optind], fmt, 0, false, false, force_share);
+    blk = img_open(img_one_filename(argc, argv), fmt, 0, false, false, force_share);
     if (!blk) {
         return 1;
     }

@@ -70,6 +70,14 @@ void img_bad_option(int c, char **argv)
     img_unrecognized_option(argv[optind - 1]);
 }
 
+const char *img_one_filename(int argc, char **argv)
+{
+    if (optind != argc - 1) {
+        img_error_exit("Expecting one image file name");
+    }
+    return argv[optind];
+}
+
 void img_qprintf(bool quiet, const char *fmt, ...)
 {
     va_list ap;
@@ -648,10 +656,7 @@ int img_info(int argc, char **argv)
             img_bad_option(c, argv);
         }
     }
-    if (optind != argc - 1) {
-        img_error_exit("Expecting one image file name");
-    }
-    filename = argv[optind];
+    filename = img_one_filename(argc, argv);
     seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     infos = qlist_new();
     next_name = g_strdup(filename);
@@ -850,10 +855,7 @@ int img_check(int argc, char **argv)
             img_bad_option(c, argv);
         }
     }
-    if (optind != argc - 1) {
-        img_error_exit("Expecting one image file name");
-    }
-    filename = argv[optind];
+    filename = img_one_filename(argc, argv);
     if (!img_parse_cache(cache, &flags, &writethrough, true)) {
         return 1;
     }
@@ -960,10 +962,7 @@ int img_snapshot(int argc, char **argv)
             name = a == SNAP_LIST ? NULL : optarg;
         }
     }
-    if (optind != argc - 1) {
-        img_error_exit("Expecting one image file name");
-    }
-    filename = argv[optind];
+    filename = img_one_filename(argc, argv);
     if (action == SNAP_LIST || !action) {
         /* No action at all opens the image and does nothing, as QEMU. */
         flags = BDRV_O_NO_BACKING;
@@ -1249,10 +1248,7 @@ int img_amend(int argc, char **argv)
     if (img_has_help_option(options) && fmt) {
         return img_print_amend_options(fmt);
     }
-    if (optind != argc - 1) {
-        img_error_exit("Expecting one image file name");
-    }
-    filename = argv[optind];
+    filename = img_one_filename(argc, argv);
     if (!img_parse_cache(cache, &flags, &writethrough, false)) {
         return 1;
     }
