@@ -17,10 +17,13 @@
  * keeps the operands of qemu_ld/st in callee-saved registers, so its
  * out-of-line stubs save nothing.
  *
- * i32 values in host registers: only the low 32 bits are defined (the
- * upper half may hold garbage, e.g. after a call returning int32_t). Every
- * i32 op uses 32-bit instructions; ops reading an i32 as 64 bits
- * (extu_i32_i64, ext_i32_i64) extend explicitly.
+ * i32 values in host registers are zero-extended: every i32 op uses
+ * 32-bit instructions (which clear bits 63..32 on x86-64), i32 loads and
+ * constants are 32-bit moves, and the one producer the backend does not
+ * write itself, a helper returning int32_t (whose upper half the C ABI
+ * leaves undefined), is extended after the call (ra_call). So
+ * extu_i32_i64 onto the same register costs nothing: after the x86 front
+ * end's extrl/rotr_i32/extu_i32_i64 a 32-bit rotate is one ROR.
  */
 #include "qemu/osdep.h"
 #include "tcg/tcg.h"
@@ -540,6 +543,9 @@ static void ra_call(TCGContext *s, const TCGOp *op)
     tcg_target_call(s, func);
     if (nb_o) {
         TCGTemp *ots = arg_temp(op->args[0]);
+        if (ots->type == TCG_TYPE_I32) {
+            tcg_target_zext_i32(s, tcg_target_call_oarg_reg);
+        }
         ra_set_output_reg(s, ots, tcg_target_call_oarg_reg);
         ra_output_done(s, op, 0, ots);
     }
@@ -697,7 +703,12 @@ static void ra_op(TCGContext *s, const TCGOp *op)
                 !(avoid & TCG_REGSET_BIT(ots->reg)) && s->reg_to_temp[ots->reg] == ots) {
                 reg = ots->reg;
             } else {
-                reg = ra_reg_alloc(s, ac->regs, avoid, op->output_pref[i]);
+                /*
+                 * Prefer a dying input's register: an extension or copy
+                 * (extu_i32_i64 of a zero-extended i32) then costs nothing.
+                 */
+                reg = ra_reg_alloc(s, ac->regs, avoid,
+                                   op->output_pref[i] | (dead_regs & ~avoid));
             }
         }
         ra_set_output_reg(s, ots, reg);

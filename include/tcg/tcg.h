@@ -239,7 +239,14 @@ static inline TCGArg label_arg(TCGLabel *l)
 #define TCG_CALL_NO_READ_GLOBALS  0x0001  /* does not read globals from env */
 #define TCG_CALL_NO_WRITE_GLOBALS 0x0002  /* does not write globals to env */
 #define TCG_CALL_NO_SIDE_EFFECTS  0x0004  /* removable when its result is unused */
-#define TCG_CALL_NO_RWG  TCG_CALL_NO_READ_GLOBALS
+/*
+ * Neither reads nor writes globals (QEMU's meaning: not reading implies
+ * not writing). Both bits, so that liveness and the optimizer, which test
+ * NO_WRITE_GLOBALS, keep globals in registers and their known bits across
+ * the call; with only the read bit every cc_compute_all spilled and
+ * reloaded all live guest registers.
+ */
+#define TCG_CALL_NO_RWG  (TCG_CALL_NO_READ_GLOBALS | TCG_CALL_NO_WRITE_GLOBALS)
 #define TCG_CALL_NO_WG   TCG_CALL_NO_WRITE_GLOBALS
 #define TCG_CALL_NO_SE   TCG_CALL_NO_SIDE_EFFECTS
 #define TCG_CALL_NO_RWG_SE (TCG_CALL_NO_RWG | TCG_CALL_NO_SE)

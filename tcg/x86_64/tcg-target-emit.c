@@ -248,6 +248,11 @@ void tcg_target_mov(TCGContext *s, TCGType type, TCGReg dst, TCGReg src)
     }
 }
 
+void tcg_target_zext_i32(TCGContext *s, TCGReg reg)
+{
+    x86_out_modrm(s, OPC_MOVL_GvEv, reg, reg);
+}
+
 void tcg_target_movi(TCGContext *s, TCGType type, TCGReg reg, int64_t val)
 {
     if (val == 0) {

@@ -941,8 +941,11 @@ void tcg_target_op(TCGContext *s, const TCGOp *op, const TCGArg *args,
     case INDEX_op_ext_i32_i64:
         x86_out_ext(s, OPC_MOVSLQ, a0, a1);
         break;
-    case INDEX_op_ext32u_i64:
     case INDEX_op_extu_i32_i64:
+        /* i32 values are kept zero-extended (tcg-regalloc.c). */
+        tcg_target_mov(s, TCG_TYPE_I32, a0, a1);
+        break;
+    case INDEX_op_ext32u_i64:
     case INDEX_op_extrl_i64_i32:
         /* A 32-bit mov zero-extends, even onto itself. */
         x86_out_modrm(s, OPC_MOVL_GvEv, a0, a1);

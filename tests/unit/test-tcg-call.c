@@ -24,6 +24,7 @@ DEF_HELPER_2(set_g0, void, env, i64)
 DEF_HELPER_FLAGS_1(read_g2, TCG_CALL_NO_WG, i64, env)
 DEF_HELPER_1(inc, void, env)
 DEF_HELPER_FLAGS_1(getpc, TCG_CALL_NO_RWG, void, env)
+DEF_HELPER_FLAGS_1(dirty32, TCG_CALL_NO_RWG_SE, i32, i32)
 
 static unsigned pure_calls;
 
@@ -101,6 +102,28 @@ void helper_inc(void *env)
     e->counters[1]++;
     e->r64[3] += 1;
 }
+
+/*
+ * An i32 result with garbage in bits 63..32 of the return register, which
+ * the C ABI allows (a compiler returning the low half of a 64-bit value
+ * may leave it there); written in assembly so that it surely does.
+ */
+#if defined(__x86_64__)
+uint32_t helper_dirty32(uint32_t a);
+__asm__(".text\n"
+        ".globl helper_dirty32\n"
+        ".type helper_dirty32, @function\n"
+        "helper_dirty32:\n"
+        "    movabs $0xdead000100000000, %rax\n"
+        "    or %rdi, %rax\n"
+        "    ret\n"
+        ".size helper_dirty32, .-helper_dirty32\n");
+#else
+uint32_t helper_dirty32(uint32_t a)
+{
+    return a;
+}
+#endif
 
 /* Where unwinding would start: a host (or bytecode) pc inside the TB. */
 void helper_getpc(void *env)
@@ -423,6 +446,40 @@ static void test_getpc(void)
     g_free(cpu);
 }
 
+/*
+ * extu_i32_i64 of a helper's i32 result is zero-extended, in place or into
+ * another register: the native backend emits nothing for an in-place
+ * extu_i32_i64 because it keeps i32 values zero-extended, which it must
+ * then do for call results too.
+ */
+static void build_dirty32(int v)
+{
+    TCGv_i32 w = tcg_temp_new_i32();
+    TCGv_i64 t = tcg_temp_new_i64();
+
+    gen_helper_dirty32(w, g32[v % 4]);
+    if (v & 1) {
+        tcg_gen_extu_i32_i64(g64[6], w);
+    } else {
+        tcg_gen_extu_i32_i64(t, w);
+        tcg_gen_add_i64(g64[6], t, g64[4]);
+    }
+    tcg_gen_exit_tb(NULL, 0);
+}
+
+static void check_dirty32(TestCPU *cpu, const TestEnv *init, int v, const char *who)
+{
+    uint64_t want = (uint64_t)init->r32[v % 4] + (v & 1 ? 0 : init->r64[4]);
+
+    g_test_message("dirty32: %s", who);
+    g_assert_cmphex(cpu->env.r64[6], ==, want);
+}
+
+static void test_i32_result_extended(void)
+{
+    run_all(build_dirty32, check_dirty32, &arity_init, 4);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -432,5 +489,6 @@ int main(int argc, char **argv)
     g_test_add_func("/tcg-call/globals", test_globals);
     g_test_add_func("/tcg-call/loop", test_loop);
     g_test_add_func("/tcg-call/getpc", test_getpc);
+    g_test_add_func("/tcg-call/i32-result-extended", test_i32_result_extended);
     return g_test_run();
 }

@@ -609,7 +609,7 @@ static void test_helper_arity(void)
 
     g_autofree char *d = dump_string(s);
     g_assert_nonnull(strstr(d, " call ir_none,$0x0,$0\n"));
-    g_assert_nonnull(strstr(d, " call ir_six,$0x1,$1,tmp0,env,r0,r1,tmp1,w0,r2\n"));
+    g_assert_nonnull(strstr(d, " call ir_six,$0x3,$1,tmp0,env,r0,r1,tmp1,w0,r2\n"));
     free_ctx(s);
 }
 
@@ -792,7 +792,7 @@ static void test_dump(void)
     g_assert_nonnull(strstr(d, " add_i64 tmp1,r0,$0x10\n"));
     g_assert_nonnull(strstr(d, " brcond_i32 tmp0,$0x0,eq,$L0\n"));
     g_assert_nonnull(strstr(d, " qemu_ld_i64 ebb2,tmp1,leq,0\n"));
-    g_assert_nonnull(strstr(d, " call ir_pure_add,$0x5,$1,tmp1,ebb2,r1\n"));
+    g_assert_nonnull(strstr(d, " call ir_pure_add,$0x7,$1,tmp1,ebb2,r1\n"));
     g_assert_nonnull(strstr(d, "set_label $L0\n"));
     g_assert_nonnull(strstr(d, " st_i64 tmp1,env,$0x8\n"));
     g_assert_nonnull(strstr(d, " exit_tb $0x0\n"));

@@ -35,10 +35,11 @@ typedef struct OptEnv {
 } OptEnv;
 
 static TCGContext *ctx;
-static TCGv_i64 g_r0, g_r1;
+static TCGv_i64 g_r0, g_r1, g_r2, g_r3;
 
 DEF_HELPER_1(opt_writes, void, env)
 DEF_HELPER_FLAGS_1(opt_nowg, TCG_CALL_NO_WG, void, env)
+DEF_HELPER_FLAGS_1(opt_pure, TCG_CALL_NO_RWG_SE, i64, i64)
 
 void helper_opt_writes(void *env)
 {
@@ -48,6 +49,11 @@ void helper_opt_nowg(void *env)
 {
 }
 
+uint64_t helper_opt_pure(uint64_t x)
+{
+    return x;
+}
+
 static void setup(void)
 {
     if (!ctx) {
@@ -55,6 +61,8 @@ static void setup(void)
         tcg_context_init(ctx, &null_backend);
         g_r0 = tcg_global_mem_new_i64(tcg_env, offsetof(OptEnv, r[0]), "r0");
         g_r1 = tcg_global_mem_new_i64(tcg_env, offsetof(OptEnv, r[1]), "r1");
+        g_r2 = tcg_global_mem_new_i64(tcg_env, offsetof(OptEnv, r[2]), "r2");
+        g_r3 = tcg_global_mem_new_i64(tcg_env, offsetof(OptEnv, r[3]), "r3");
     }
     tcg_set_current(ctx);
     tcg_func_start(ctx);
@@ -1446,10 +1454,42 @@ static void test_known_zero_bits(void)
     g_assert_cmpint(count_ops(INDEX_op_ext8s_i64), ==, 1);
 }
 
+/*
+ * What is known about a guest register (a global) survives a call that
+ * neither reads nor writes globals: the x86 front end's rotates call
+ * cc_compute_all between a 32-bit result and its next use, and the
+ * zero-extension of that use must still fold.
+ */
+static void test_zext_across_pure_call(void)
+{
+    setup();
+    TCGv_i64 t = tcg_temp_new_i64(), f = tcg_temp_new_i64();
+    TCGv_i32 t32 = tcg_temp_new_i32();
+
+    tcg_gen_ext32u_i64(t, g_r0);
+    tcg_gen_mov_i64(g_r1, t);               /* r1 < 2^32 */
+    tcg_gen_extrl_i64_i32(t32, g_r0);
+    tcg_gen_rotri_i32(t32, t32, 6);
+    tcg_gen_extu_i32_i64(g_r2, t32);        /* r2 < 2^32 */
+    gen_helper_opt_pure(f, g_r3);
+    tcg_gen_mov_i64(g_r3, f);
+    tcg_gen_ext32u_i64(t, g_r1);            /* mov */
+    tcg_gen_mov_i64(g_r0, t);
+    tcg_gen_ext32u_i64(t, g_r2);            /* mov */
+    tcg_gen_mov_i64(g_r3, t);
+    gen_helper_opt_writes(tcg_env);
+    tcg_gen_ext32u_i64(t, g_r1);            /* kept: the helper may write r1 */
+    tcg_gen_mov_i64(g_r0, t);
+    tcg_optimize(ctx);
+
+    g_assert_cmpint(count_ops(INDEX_op_ext32u_i64), ==, 2);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/tcg/optimize/fold-chain", test_fold_chain);
+    g_test_add_func("/tcg/optimize/zext-across-pure-call", test_zext_across_pure_call);
     g_test_add_func("/tcg/optimize/copy-propagation", test_copy_propagation);
     g_test_add_func("/tcg/optimize/copies-and-labels", test_copies_and_labels);
     g_test_add_func("/tcg/optimize/copies-and-calls", test_copies_and_calls);

@@ -77,15 +77,13 @@ static unsigned cc_op_inputs(CCOp op)
  */
 static void cc_discard_dead(DisasContext *s)
 {
-    static __thread const TCGOp *done_for;
     TCGOp *start = s->insn_first_op;
     TCGv dead[3];
     unsigned uses, n = 0;
 
-    if (!start || start->opc != INDEX_op_insn_start || start == done_for) {
+    if (!start || start->opc != INDEX_op_insn_start) {
         return;
     }
-    done_for = start;
     uses = cc_op_inputs((CCOp)start->args[1]);
     if (start->args[1] == CC_OP_DYNAMIC || uses == CC_USES_ALL) {
         return;
@@ -105,12 +103,27 @@ static void cc_discard_dead(DisasContext *s)
     }
 }
 
+/*
+ * At the first instruction after the one that put a CCOp in force: its
+ * unused globals are dead from here, not only from the next instruction
+ * that changes the CCOp. Between the two, a load or store (a fault point)
+ * would otherwise keep them live: after ROL; XOR; MOV reg, [mem] the
+ * ROL's cc_compute_all was kept for the MOV's possible fault, although
+ * the LOGIC CCOp restored there never reads cc_src.
+ */
+void gen_cc_discard_at_insn_start(DisasContext *s)
+{
+    if (s->cc_op != s->cc_op_discarded) {
+        cc_discard_dead(s);
+        s->cc_op_discarded = s->cc_op;
+    }
+}
+
 void set_cc_op(DisasContext *s, CCOp op)
 {
     if (s->cc_op == op) {
         return;
     }
-    cc_discard_dead(s);
     s->cc_op = op;
     /* CC_OP_DYNAMIC: the caller has put the real one in env->cc_op. */
     s->cc_op_dirty = op != CC_OP_DYNAMIC;

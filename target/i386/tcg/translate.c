@@ -801,6 +801,7 @@ static void x86_disas_insn(DisasContext *s, CPUState *cpu)
     s->modrm = -1;
     s->vex_l = s->vex_v = 0;
     s->insn_first_op = tcg_ctx->last_op;
+    gen_cc_discard_at_insn_start(s);
     cc_op_at_start = s->cc_op;
     cc_dirty_at_start = s->cc_op_dirty;
 
@@ -814,6 +815,7 @@ static void x86_disas_insn(DisasContext *s, CPUState *cpu)
         s->pc = s->pc_start + X86_MAX_INSN_LENGTH;
         s->cc_op = cc_op_at_start;
         s->cc_op_dirty = cc_dirty_at_start;
+        s->cc_op_discarded = CC_OP_DYNAMIC;     /* its discards went too */
         gen_exception_gpf(s);
         return;
     }
@@ -914,6 +916,7 @@ static void x86_tr_init_disas_context(DisasContextBase *db, CPUState *cpu)
                      MO_ALIGN : 0;
     s->cc_op = CC_OP_DYNAMIC;
     s->cc_op_dirty = false;
+    s->cc_op_discarded = CC_OP_DYNAMIC;
     s->jmp_opt = !((db->tb->cflags & CF_NO_GOTO_TB) ||
                    (flags & (HF_TF_MASK | HF_INHIBIT_IRQ_MASK | HF_RF_MASK)));
 

@@ -85,6 +85,7 @@ typedef struct DisasContext {
     /* Lazy flags: the cc_op known at this point (or CC_OP_DYNAMIC). */
     CCOp cc_op;
     bool cc_op_dirty;       /* env->cc_op differs from cc_op (not stored yet) */
+    CCOp cc_op_discarded;   /* the CCOp whose unused cc globals were discarded */
 
     /*
      * Scratch temps, free for any instruction to use. They are EBB temps:
@@ -241,6 +242,7 @@ void gen_pop_update(DisasContext *s, MemOp ot);
 void gen_update_cc_op(DisasContext *s);
 /* The flags now follow op (discards cc_* inputs op does not use). */
 void set_cc_op(DisasContext *s, CCOp op);
+void gen_cc_discard_at_insn_start(DisasContext *s);
 /* Materialise all flags: cc_src = O S Z A P C, cc_op = CC_OP_EFLAGS. */
 void gen_compute_eflags(DisasContext *s);
 /* reg = CF (0 or 1) without changing the lazy state. */
