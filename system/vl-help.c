@@ -295,6 +295,8 @@ static const char *const vl_help_texts[QEMU_OPTION__MAX] = {
         "(use '-d help' for a list of log items)\n",
     [QEMU_OPTION_D] =
         "-D logfile      output log to logfile (default stderr)\n",
+    [QEMU_OPTION_perfmap] =
+        "-perfmap        generate a /tmp/perf-${pid}.map file for perf\n",
     [QEMU_OPTION_seed] =
         "-seed number       seed the pseudo-random number generator\n",
     [QEMU_OPTION_L] =

@@ -95,6 +95,7 @@ const VlOption vl_options[] = {
     OPT("s", false, s, DEBUG),
     OPT("d", true, d, DEBUG),
     OPT("D", true, D, DEBUG),
+    OPT("perfmap", false, perfmap, DEBUG),
     OPT("seed", true, seed, DEBUG),
     OPT("L", true, L, DEBUG),
     OPT("enable-kvm", false, enable_kvm, DEBUG),

@@ -27,6 +27,7 @@
 #include "config-host.h"
 #if CONFIG_TCG
 #include "system/tcg.h"
+#include "exec/perf-map.h"
 #endif
 #if CONFIG_KVM
 #include "system/kvm.h"
@@ -68,6 +69,7 @@ static struct {
     char *memory_backend;        /* -machine memory-backend= */
     const char *log_mask;
     const char *log_file;
+    bool perfmap;                /* -perfmap */
     bool nographic;
     bool daemonize;
     bool start_paused;
@@ -913,6 +915,9 @@ static void vl_handle_option(const VlOption *o, const char *spelling,
     case QEMU_OPTION_D:
         vl.log_file = arg;
         break;
+    case QEMU_OPTION_perfmap:
+        vl.perfmap = true;
+        break;
     case QEMU_OPTION_trace:
         vl_parse_trace(arg);
         break;
@@ -1028,6 +1033,11 @@ static void vl_setup_log(void)
         }
         qemu_set_log(mask);
     }
+#if CONFIG_TCG
+    if (vl.perfmap && !perf_map_enable(&err)) {
+        vl_fail(err);
+    }
+#endif
 }
 
 /* The legacy backends that read the terminal. */

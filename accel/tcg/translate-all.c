@@ -8,6 +8,7 @@
 #include "qemu/osdep.h"
 #include "config-host.h"
 #include "qemu/log.h"
+#include "exec/perf-map.h"
 #include "internal.h"
 
 const TCGBackend *tcg_exec_backend;
@@ -386,6 +387,7 @@ TranslationBlock *tb_gen_code(CPUState *cpu, uint64_t pc, uint64_t cs_base,
         tb_log_out_asm(tb);
     }
 
+    perf_map_add(tb->tc.ptr, tb->tc.size, pc);
     g_ptr_array_add(all_tbs, tb);
     g_tree_insert(tb_tc_tree, tb, tb);
     if (host_pc) {

@@ -100,6 +100,7 @@ typedef enum VlOptionIndex {
     QEMU_OPTION_s,
     QEMU_OPTION_d,
     QEMU_OPTION_D,
+    QEMU_OPTION_perfmap,
     QEMU_OPTION_seed,
     QEMU_OPTION_L,
     QEMU_OPTION_enable_kvm,

@@ -3,8 +3,8 @@
 help, its options and QEMU 7.2's messages for bad ones, the pc board
 running the hello kernel under TCG (serial output equal to QEMU's
 recording), -accel kvm:tcg falling back, isa-debug-exit's status, a triple
-fault with and without -no-reboot, -d in_asm,exec,cpu -D FILE, and -S then
-"cont" on the monitor. Needs a build with TCG (the cases do not skip
+fault with and without -no-reboot, -d in_asm,exec,cpu -D FILE, -perfmap, and
+-S then "cont" on the monitor. Needs a build with TCG (the cases do not skip
 otherwise: this test exists to check TCG). Prints TAP."""
 
 import os
@@ -218,6 +218,60 @@ def test_log_file():
         assert "EIP=" in text or "RIP=" in text, text[:2000]
         # The multiboot entry: flat 32-bit code at 1 MiB and up.
         assert "\n0x001" in text, text[:2000]
+
+
+def elf_entry(path):
+    with open(path, "rb") as f:
+        ident = f.read(64)
+    assert ident[:4] == b"\x7fELF", path
+    if ident[4] == 2:
+        return struct.unpack_from("<Q", ident, 24)[0]
+    return struct.unpack_from("<I", ident, 24)[0]
+
+
+def test_perfmap():
+    """-perfmap: /tmp/perf-PID.map names each translated block's guest pc
+    (perf's format: START SIZE NAME in hex), the kernel's entry among them."""
+    want, status = expected("hello")
+    kernel = hello_kernel()
+    p = subprocess.Popen([os.path.abspath(BIN), "-accel", "tcg", "-perfmap",
+                          *MACHINE, "-monitor", "none", *HELLO,
+                          "-kernel", kernel],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    out, err = p.communicate(timeout=TIMEOUT)
+    path = f"/tmp/perf-{p.pid}.map"
+    try:
+        assert (p.returncode, out) == (status, want), (p.returncode, out, err)
+        with open(path) as f:
+            lines = f.read().splitlines()
+    finally:
+        if os.path.exists(path):
+            os.unlink(path)
+    assert len(lines) > 10, lines
+    pcs = set()
+    for line in lines:
+        start, size, name = line.split(" ")
+        assert int(start, 16) > 0 and int(size, 16) > 0, line
+        assert name.startswith("guest-0x"), line
+        pcs.add(int(name[len("guest-0x"):], 16))
+    assert elf_entry(kernel) in pcs, (hex(elf_entry(kernel)), sorted(pcs)[:20])
+
+
+def test_perfmap_unwritable():
+    """Where /tmp/perf-PID.map cannot be made, a one-line error naming the
+    option, exit status 1 (the file for our pid is made a directory)."""
+    p = subprocess.Popen(["sh", "-c", 'mkdir "/tmp/perf-$$.map" && exec "$0" "$@"',
+                          os.path.abspath(BIN), "-accel", "tcg", "-perfmap",
+                          *MACHINE, "-monitor", "none", *HELLO,
+                          "-kernel", hello_kernel()],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    out, err = p.communicate(timeout=TIMEOUT)
+    os.rmdir(f"/tmp/perf-{p.pid}.map")
+    err = err.decode(errors="replace")
+    assert p.returncode == 1, (p.returncode, err)
+    assert err.count("\n") == 1 and "-perfmap" in err, err
 
 
 def test_paused_then_cont():
