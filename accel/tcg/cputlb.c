@@ -19,6 +19,7 @@
  * since the last one, so the size costs little there.
  */
 #define TLB_ENTRIES 1024
+_Static_assert(TLB_ENTRIES <= 65536, "CPUTLBDesc.filled holds 16-bit indexes");
 
 static inline CPUTLBDesc *tlb_desc(CPUState *cpu, int mmu_idx)
 {
@@ -55,8 +56,16 @@ static void tlb_flush_one(CPUState *cpu, int mmu_idx)
     if (!d->dirty) {
         return;
     }
-    memset(d->table, -1, d->n_entries * sizeof(CPUTLBEntry));
-    memset(d->full, 0, d->n_entries * sizeof(CPUTLBEntryFull));
+    if (d->n_filled <= TLB_FILL_LOG) {
+        for (unsigned k = 0; k < d->n_filled; k++) {
+            memset(&d->table[d->filled[k]], -1, sizeof(CPUTLBEntry));
+            memset(&d->full[d->filled[k]], 0, sizeof(CPUTLBEntryFull));
+        }
+    } else {
+        memset(d->table, -1, d->n_entries * sizeof(CPUTLBEntry));
+        memset(d->full, 0, d->n_entries * sizeof(CPUTLBEntryFull));
+    }
+    d->n_filled = 0;
     d->large_page_addr = 0;
     d->large_page_mask = 0;
     d->dirty = false;
@@ -74,6 +83,7 @@ void tlb_init(CPUState *cpu)
         cpu->neg->tlb_fast[i].mask = (uintptr_t)(TLB_ENTRIES - 1) << CPU_TLB_ENTRY_BITS;
         cpu->neg->tlb_fast[i].table = d->table;
         d->dirty = true;        /* the tables are not initialized yet */
+        d->n_filled = TLB_FILL_LOG + 1;
         tlb_flush_one(cpu, i);
     }
 }
@@ -253,6 +263,12 @@ void tlb_set_page(CPUState *cpu, uint64_t vaddr, uint64_t paddr, int prot,
     e = &d->table[i];
     full = &d->full[i];
     d->dirty = true;
+    if (d->n_filled < TLB_FILL_LOG) {
+        d->filled[d->n_filled] = (uint16_t)i;
+    }
+    if (d->n_filled <= TLB_FILL_LOG) {
+        d->n_filled++;
+    }
     e->addend = ram ? (uintptr_t)host - (uintptr_t)vpage : 0;
     e->addr_read = (prot & PAGE_READ) ? vpage | (ram ? 0 : TLB_MMIO) : (uint64_t)-1;
     e->addr_code = (prot & PAGE_EXEC) ? vpage | (ram ? 0 : TLB_MMIO) : (uint64_t)-1;

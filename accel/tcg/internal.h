@@ -209,6 +209,8 @@ typedef struct CPUTLBEntryFull {
     uint8_t *host;              /* RAM: host address of the page */
 } CPUTLBEntryFull;
 
+#define TLB_FILL_LOG 128
+
 typedef struct CPUTLBDesc {
     CPUTLBEntry *table;
     CPUTLBEntryFull *full;
@@ -217,6 +219,16 @@ typedef struct CPUTLBDesc {
     uint64_t large_page_addr, large_page_mask;
     /* An entry was set since the last full flush (else the flush is a no-op). */
     bool dirty;
+    /*
+     * The entries set since the last flush, while there are at most
+     * TLB_FILL_LOG of them (n_filled counts on, saturating, past that):
+     * a flush then clears just those. A guest context switch writes CR3,
+     * which flushes, and the process in between touches a few dozen
+     * pages: clearing the whole table (64 KiB per MMU index) each time
+     * cost more than the refills and pushed guest data out of the cache.
+     */
+    unsigned n_filled;
+    uint16_t filled[TLB_FILL_LOG];
 } CPUTLBDesc;
 
 

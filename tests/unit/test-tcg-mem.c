@@ -523,6 +523,49 @@ typedef struct MemCase {
     void (*fn)(void);
 } MemCase;
 
+/*
+ * A full flush forgets every entry, however many were set since the last
+ * one: a few (the flush clears just those) or more than the flush keeps a
+ * list of (it clears the table). Each round maps N pages onto one set of
+ * frames, reads them, remaps them onto other frames and flushes: a read
+ * that still finds the old frame's value is an entry the flush missed.
+ */
+static void case_flush_all(void)
+{
+    static const unsigned counts[] = { 1, 5, 127, 128, 129, 300, 7 };
+    const uint64_t vbase = 0x10000000;
+
+    for (unsigned round = 0; round < G_N_ELEMENTS(counts); round++) {
+        unsigned n = counts[round];
+        TCGStats a, b;
+
+        for (unsigned k = 0; k < n; k++) {
+            uint64_t pa = 0x80000 + k * TARGET_PAGE_SIZE, pb = 0x200000 + k * TARGET_PAGE_SIZE;
+
+            *(uint64_t *)(ram_ptr + pa) = 0xa000 + k;
+            *(uint64_t *)(ram_ptr + pb) = 0xb000 + k;
+            map(vbase + k * TARGET_PAGE_SIZE, pa, PAGE_READ | PAGE_WRITE);
+        }
+        for (unsigned k = 0; k < n; k++) {
+            g_assert_cmphex(ld(vbase + k * TARGET_PAGE_SIZE, MO_LEUQ, false, 0), ==,
+                            0xa000 + k);
+        }
+        for (unsigned k = 0; k < n; k++) {
+            map(vbase + k * TARGET_PAGE_SIZE, 0x200000 + k * TARGET_PAGE_SIZE,
+                PAGE_READ | PAGE_WRITE);
+        }
+        tlb_flush(&mc->parent);
+        tcg_get_stats(&a);
+        for (unsigned k = 0; k < n; k++) {
+            g_assert_cmphex(ld(vbase + k * TARGET_PAGE_SIZE, MO_LEUQ, false, 0), ==,
+                            0xb000 + k);
+        }
+        tcg_get_stats(&b);
+        g_assert_cmpuint(b.tlb_fills - a.tlb_fills, >=, n);
+        tlb_flush(&mc->parent);
+    }
+}
+
 static const MemCase cases[] = {
     { "ld-st-all", case_ld_st_all },
     { "tlb-hit-miss", case_tlb_hit_miss },
@@ -531,6 +574,7 @@ static const MemCase cases[] = {
     { "align", case_align },
     { "large-page", case_large_page },
     { "cpu-ld-st", case_cpu_ld_st },
+    { "flush-all", case_flush_all },
 };
 
 typedef struct MemRun {

@@ -32,12 +32,7 @@ typedef struct X86Translation {
 
 unsigned x86_phys_bits(CPUX86State *env)
 {
-    const X86CPUIDEntry *e = x86_cpuid(env, 0x80000008, 0);
-
-    if (e && (e->eax & 0xff) >= 32 && (e->eax & 0xff) <= 52) {
-        return e->eax & 0xff;
-    }
-    return 36;
+    return env_x86cpu(env)->phys_bits;
 }
 
 /* Physical address bits of an entry: [MAXPHYADDR-1:12]. */
