@@ -234,7 +234,8 @@ bool tb_invalidate_phys_range_cur(uint64_t start, uint64_t end,
                                   TranslationBlock *current)
 {
     bool hit_current = false;
-    g_autoptr(GPtrArray) victims = g_ptr_array_new();
+    /* Made on the first overlap: most writes (PTE A/D updates) hit no code. */
+    g_autoptr(GPtrArray) victims = NULL;
 
     if (end <= start) {
         return false;
@@ -250,6 +251,9 @@ bool tb_invalidate_phys_range_cur(uint64_t start, uint64_t end,
                 TranslationBlock *t = (TranslationBlock *)(l & ~(uintptr_t)1);
 
                 if (tb_overlaps(t, start, end)) {
+                    if (!victims) {
+                        victims = g_ptr_array_new();
+                    }
                     g_ptr_array_add(victims, t);
                 }
                 l = (uintptr_t)t->page_next[l & 1];
@@ -259,7 +263,7 @@ bool tb_invalidate_phys_range_cur(uint64_t start, uint64_t end,
             break;              /* the last page of the space */
         }
     }
-    for (unsigned i = 0; i < victims->len; i++) {
+    for (unsigned i = 0; victims && i < victims->len; i++) {
         TranslationBlock *t = g_ptr_array_index(victims, i);
 
         hit_current |= (t == current);
