@@ -762,6 +762,52 @@ static void test_lazy_flags_dead(void)
     xt_destroy(&m);
 }
 
+/*
+ * The same rule as a cost: the flags of an instruction that nothing
+ * reads are not computed. After ROR or ROL (whose CF/OF merge calls
+ * cc_compute_all) comes XOR, which replaces every flag; the translated
+ * block must not call cc_compute_all, also when a load (a fault point)
+ * sits between the XOR and the next flag-setting instruction. The op
+ * log (-d op_opt) of the block is read back.
+ */
+static void check_no_flag_helper(const uint8_t *code, size_t len, uint64_t want_rcx)
+{
+    g_autofree char *path = NULL;
+    g_autofree char *text = NULL;
+    int fd = g_file_open_tmp("x86-translate-XXXXXX.log", &path, NULL);
+    XTMachine m;
+
+    g_assert_cmpint(fd, >=, 0);
+    close(fd);
+    g_assert_true(qemu_set_log_filename(path, NULL));
+    qemu_set_log(CPU_LOG_TB_OP_OPT);
+    t_init64(&m);
+    m.env->regs[R_ECX] = 0x12345678;
+    m.env->regs[R_EDX] = 0x0f0f0f0f;
+    t_run_ok(&m, code, len);
+    g_assert_cmphex(m.env->regs[R_ECX], ==, want_rcx);
+    xt_destroy(&m);
+    qemu_set_log(0);
+    qemu_log_close();
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    unlink(path);
+    g_assert_nonnull(strstr(text, "xor_i64"));
+    g_assert_null(strstr(text, "call cc_compute_all"));
+}
+
+static void test_lazy_flags_not_computed(void)
+{
+    uint32_t ror7 = (0x12345678u >> 7) | (0x12345678u << 25);
+    uint32_t rol13 = (0x12345678u << 13) | (0x12345678u >> 19);
+
+    /* ror ecx, 7; xor ecx, edx; hlt */
+    check_no_flag_helper(CODE(0xc1, 0xc9, 0x07, 0x31, 0xd1, 0xf4), ror7 ^ 0x0f0f0f0f);
+    /* rol ecx, 13; xor ecx, edx; mov esi, [rsp]; xor esi, esi; add ecx, esi; hlt */
+    check_no_flag_helper(CODE(0xc1, 0xc1, 0x0d, 0x31, 0xd1, 0x8b, 0x34, 0x24,
+                              0x31, 0xf6, 0x01, 0xf1, 0xf4),
+                         rol13 ^ 0x0f0f0f0f);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -792,5 +838,6 @@ int main(int argc, char **argv)
     g_test_add_func("/x86-translate/alignment-check", test_alignment_check);
     g_test_add_func("/x86-translate/random-code", test_random_code);
     g_test_add_func("/x86-translate/lazy-flags-dead", test_lazy_flags_dead);
+    g_test_add_func("/x86-translate/lazy-flags-not-computed", test_lazy_flags_not_computed);
     return g_test_run();
 }
