@@ -153,6 +153,7 @@ one_run() {
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+minimum() { sort -g | head -n 1; }
 
 # Round robin (run 1 of each emulator, then run 2 ...): the host's load
 # drifts, and this shares the drift between them.
@@ -181,10 +182,12 @@ for i in $(seq 1 "$runs"); do
         fi
     done
 done
+declare -A low
 for e in "${emus[@]}"; do
     name=${e%%=*}
     for c in "${cols[@]}"; do
         med[$name.$c]=$(median <"$tmp/$name.$c")
+        low[$name.$c]=$(minimum <"$tmp/$name.$c")
     done
 done
 
@@ -204,6 +207,12 @@ if [ -n "${med[qemu.sha]+x}" ]; then
         "$(ratio "${med[keel.shacpu]}" "${med[qemu.shacpu]}")" \
         "$(ratio "${med[keel.loop]}" "${med[qemu.loop]}")" \
         "$(ratio "${med[keel.loopcpu]}" "${med[qemu.loopcpu]}")"
+    # The fastest runs: on a host whose speed drifts, the least disturbed.
+    printf '%-10s %14s %14s %14s %14s\n' "(minimums)" \
+        "$(ratio "${low[keel.sha]}" "${low[qemu.sha]}")" \
+        "$(ratio "${low[keel.shacpu]}" "${low[qemu.shacpu]}")" \
+        "$(ratio "${low[keel.loop]}" "${low[qemu.loop]}")" \
+        "$(ratio "${low[keel.loopcpu]}" "${low[qemu.loopcpu]}")"
 fi
-echo "(medians; (s): in-guest time from /proc/uptime, cpu(s): the emulator's user+sys"
-echo " over the step, from /proc/PID/stat; lower is better)"
+echo "(medians, and the ratio of the fastest runs; (s): in-guest time from /proc/uptime,"
+echo " cpu(s): the emulator's user+sys over the step, from /proc/PID/stat; lower is better)"
