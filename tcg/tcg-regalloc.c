@@ -544,7 +544,7 @@ static void ra_call(TCGContext *s, const TCGOp *op)
     if (nb_o) {
         TCGTemp *ots = arg_temp(op->args[0]);
         if (ots->type == TCG_TYPE_I32) {
-            tcg_target_zext_i32(s, tcg_target_call_oarg_reg);
+            tcg_target_zext_i32(s, tcg_target_call_oarg_reg, tcg_target_call_oarg_reg);
         }
         ra_set_output_reg(s, ots, tcg_target_call_oarg_reg);
         ra_output_done(s, op, 0, ots);

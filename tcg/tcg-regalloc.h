@@ -52,8 +52,8 @@ extern const TCGRegSet tcg_target_call_clobber_regs;
 const TCGOpCt *tcg_target_op_ct(TCGOpcode opc);
 bool tcg_target_const_match(int64_t val, TCGType type, unsigned ct);
 void tcg_target_mov(TCGContext *s, TCGType type, TCGReg dst, TCGReg src);
-/* Clear bits 63..32 of reg (an i32 from outside the generated code). */
-void tcg_target_zext_i32(TCGContext *s, TCGReg reg);
+/* dst = src's low 32 bits, zero-extended (also onto itself). */
+void tcg_target_zext_i32(TCGContext *s, TCGReg dst, TCGReg src);
 void tcg_target_movi(TCGContext *s, TCGType type, TCGReg reg, int64_t val);
 void tcg_target_ld(TCGContext *s, TCGType type, TCGReg reg, TCGReg base,
                    intptr_t ofs);

@@ -264,10 +264,9 @@ void tlb_set_page(CPUState *cpu, uint64_t vaddr, uint64_t paddr, int prot,
     full = &d->full[i];
     d->dirty = true;
     if (d->n_filled < TLB_FILL_LOG) {
-        d->filled[d->n_filled] = (uint16_t)i;
-    }
-    if (d->n_filled <= TLB_FILL_LOG) {
-        d->n_filled++;
+        d->filled[d->n_filled++] = (uint16_t)i;
+    } else {
+        d->n_filled = TLB_FILL_LOG + 1;     /* too many: flush the table */
     }
     e->addend = ram ? (uintptr_t)host - (uintptr_t)vpage : 0;
     e->addr_read = (prot & PAGE_READ) ? vpage | (ram ? 0 : TLB_MMIO) : (uint64_t)-1;

@@ -248,9 +248,9 @@ void tcg_target_mov(TCGContext *s, TCGType type, TCGReg dst, TCGReg src)
     }
 }
 
-void tcg_target_zext_i32(TCGContext *s, TCGReg reg)
+void tcg_target_zext_i32(TCGContext *s, TCGReg dst, TCGReg src)
 {
-    x86_out_modrm(s, OPC_MOVL_GvEv, reg, reg);
+    x86_out_modrm(s, OPC_MOVL_GvEv, dst, src);   /* a 32-bit mov zero-extends */
 }
 
 void tcg_target_movi(TCGContext *s, TCGType type, TCGReg reg, int64_t val)

@@ -202,8 +202,8 @@ bool x86_ldst_finish(TCGContext *s)
             x86_out_movi_keepflags(s, TCG_TYPE_I64, TCG_REG_RCX, (int64_t)raddr_rx);
             tcg_target_call(s, (const void *)helper_ld_mmu);
             if (st->type == TCG_TYPE_I32) {
-                /* Keep the i32 zero-extended whatever the helper returned. */
-                x86_out_modrm(s, OPC_MOVL_GvEv, st->data, TCG_REG_RAX);
+                /* Zero-extended even when data is RAX (tcg-regalloc.c). */
+                tcg_target_zext_i32(s, st->data, TCG_REG_RAX);
             } else {
                 tcg_target_mov(s, st->type, st->data, TCG_REG_RAX);
             }

@@ -947,8 +947,7 @@ void tcg_target_op(TCGContext *s, const TCGOp *op, const TCGArg *args,
         break;
     case INDEX_op_ext32u_i64:
     case INDEX_op_extrl_i64_i32:
-        /* A 32-bit mov zero-extends, even onto itself. */
-        x86_out_modrm(s, OPC_MOVL_GvEv, a0, a1);
+        tcg_target_zext_i32(s, a0, a1);
         break;
     case INDEX_op_extrh_i64_i32:
         tcg_target_mov(s, TCG_TYPE_I64, a0, a1);

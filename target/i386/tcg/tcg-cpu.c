@@ -108,20 +108,16 @@ bool x86_tcg_cpu_config(X86CPUConfig *cfg, const char *cpu_spec, Error **errp)
     return x86_cpu_filter_features(cfg, &accel, errp);
 }
 
-/* What the page walker reads on every walk, looked up once per CPUID table. */
-static void x86_tcg_cpuid_built(X86TCGCPU *cpu)
-{
-    const X86CPUIDEntry *e = x86_cpuid_find(&cpu->cpuid, 0x80000008, 0);
-
-    cpu->phys_bits = e && (e->eax & 0xff) >= 32 && (e->eax & 0xff) <= 52
-                     ? e->eax & 0xff : 36;
-}
-
 void x86_tcg_cpu_build_cpuid(X86TCGCPU *cpu, const X86CPUConfig *cfg,
                              const CpuTopology *topo, unsigned index)
 {
+    const X86CPUIDEntry *e;
+
     x86_cpuid_build(cfg, topo, index, &cpu->cpuid);
-    x86_tcg_cpuid_built(cpu);
+    /* MAXPHYADDR, which the page walker needs on every walk (36 without it). */
+    e = x86_cpuid_find(&cpu->cpuid, 0x80000008, 0);
+    cpu->phys_bits = e && (e->eax & 0xff) >= 32 && (e->eax & 0xff) <= 52
+                     ? e->eax & 0xff : 36;
 }
 
 /* ---- TCGCPUOps ---- */
@@ -323,8 +319,7 @@ X86TCGCPU *x86_tcg_cpu_new(unsigned index, uint32_t apic_id, bool is_bsp,
     cpu->apic_id = apic_id;
     cpu->is_bsp = is_bsp;
     cpu->io_as = io;
-    x86_cpuid_build(cfg, &one, 0, &cpu->cpuid);
-    x86_tcg_cpuid_built(cpu);
+    x86_tcg_cpu_build_cpuid(cpu, cfg, &one, 0);
     if (!tcg_cpu_init(&cpu->parent, &cpu->env, &cpu->neg, &x86_tcg_ops, mem,
                       errp)) {
         g_free(cpu);

@@ -27,7 +27,7 @@ typedef struct X86TCGCPU {
     CPUNegativeOffsetState neg;     /* must immediately precede env */
     CPUX86State env;
     X86CPUIDTable cpuid;            /* what CPUID returns (tcg-cpu.c fills) */
-    uint8_t phys_bits;              /* MAXPHYADDR, from cpuid (x86_tcg_cpuid_built) */
+    uint8_t phys_bits;              /* MAXPHYADDR, from cpuid (x86_tcg_cpu_build_cpuid) */
     struct AddressSpace *io_as;     /* port I/O (IN/OUT); memory is parent.as */
     uint32_t apic_id;
     bool is_bsp;
