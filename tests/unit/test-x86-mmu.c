@@ -134,6 +134,9 @@ static void test_pae(void)
     wq(&f, 0x21008, 0x400000 | P | RW | US | PS);           /* 2M..4M -> 4M, 2 MiB page */
     wq(&f, 0x22000 + 3 * 8, 0x303000 | P | RW | US | NX);   /* 0x3000: NX */
     wq(&f, 0x22000 + 4 * 8, 0x304000 | P | RW | US | (1ULL << 50));
+    /* MAXPHYADDR is CPUID 0x80000008's 40 (qemu64): bit 39 addresses, bit 40 is reserved. */
+    wq(&f, 0x22000 + 5 * 8, 0x305000 | P | RW | US | (1ULL << 39));
+    wq(&f, 0x22000 + 6 * 8, 0x306000 | P | RW | US | (1ULL << 40));
     wq(&f, 0x303010, 0x5555);
     wq(&f, 0x400000 + 0x1f000, 0x6666);
     fx_mode(&f, CR0_PE_MASK | CR0_PG_MASK, 0x20000, CR4_PAE_MASK, MSR_EFER_NXE);
@@ -145,6 +148,9 @@ static void test_pae(void)
     g_assert_cmphex(err, ==, PG_ERROR_P_MASK | PG_ERROR_I_D_MASK);
     /* Bit 50 is above MAXPHYADDR: RSVD. */
     g_assert_cmpint(fx_fill(&f, 0x4000, MMU_DATA_LOAD, MMU_KNOSMAP_IDX, &err), ==, EXCP0E_PAGE);
+    g_assert_cmphex(err, ==, PG_ERROR_P_MASK | PG_ERROR_RSVD_MASK);
+    g_assert_cmpint(fx_fill(&f, 0x5000, MMU_DATA_LOAD, MMU_KNOSMAP_IDX, &err), ==, -1);
+    g_assert_cmpint(fx_fill(&f, 0x6000, MMU_DATA_LOAD, MMU_KNOSMAP_IDX, &err), ==, EXCP0E_PAGE);
     g_assert_cmphex(err, ==, PG_ERROR_P_MASK | PG_ERROR_RSVD_MASK);
     /* Without EFER.NXE bit 63 is reserved. */
     fx_mode(&f, CR0_PE_MASK | CR0_PG_MASK, 0x20000, CR4_PAE_MASK, 0);
