@@ -24,6 +24,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/.." && pwd)
+. "$src/tests/guest/linux-guest.sh"
 
 accel=kvm
 build=$src/build
@@ -91,19 +92,14 @@ ram_bytes() {
 
 if [ $linux = 1 ]; then
     if [ -z "$kernel" ]; then
-        kernel=$(printf '%s\n' /boot/vmlinuz-* | sort -V | tail -n 1)
-        [ -e "$kernel" ] || kernel=
+        kernel=$(linux_guest_kernel)
         [ -n "$kernel" ] || die "--linux: no /boot/vmlinuz-* (give --kernel)"
     fi
     if [ -z "$initrd" ]; then
-        initrd=$(KVER=${kernel#*/vmlinuz-} "$src/tests/guest/mkinitrd.sh" \
-                 "$build/tests/guest") || die "--linux: mkinitrd.sh failed"
+        initrd=$(linux_guest_initrd "$build" "$kernel") || die "--linux: mkinitrd.sh failed"
     fi
     # shared/GUEST-NOTES.md's fast-boot line; the case powers off.
-    [ $append_set = 1 ] || append="console=ttyS0 quiet panic=-1 \
-8250.nr_uarts=1 i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd \
-tsc=reliable no_timer_check cryptomgr.notests random.trust_cpu=on \
-keel.test=poweroff"
+    [ $append_set = 1 ] || append="$LINUX_GUEST_APPEND keel.test=poweroff"
     memory=${memory:-512M}
     timeout=${timeout:-180}
     status=0

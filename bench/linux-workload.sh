@@ -26,6 +26,7 @@ set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/.." && pwd)
+. "$src/tests/guest/linux-guest.sh"
 accel=tcg
 build=$src/build
 keel=
@@ -68,16 +69,13 @@ done
 keel=${keel:-$build/qemu-system-x86_64}
 [ -x "$keel" ] || die "--keel: no executable '$keel' (build Keel first)"
 if [ -z "$kernel" ]; then
-    kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
+    kernel=$(linux_guest_kernel)
     [ -n "$kernel" ] || die "no /boot/vmlinuz-* (give --kernel)"
 fi
 [ -r "$kernel" ] || die "--kernel: cannot read '$kernel'"
-initrd=$(KVER=${kernel##*/vmlinuz-} "$src/tests/guest/mkinitrd.sh" "$build/tests/guest") ||
-    die "tests/guest/mkinitrd.sh failed"
+initrd=$(linux_guest_initrd "$build" "$kernel") || die "tests/guest/mkinitrd.sh failed"
 
-append="console=ttyS0 quiet panic=-1 8250.nr_uarts=1 i8042.noaux i8042.nomux \
-i8042.nopnp i8042.dumbkbd tsc=reliable no_timer_check cryptomgr.notests \
-random.trust_cpu=on keel.test=workload"
+append="$LINUX_GUEST_APPEND keel.test=workload"
 common=(-M pc -accel "$accel" -m "$memory" -smp "$smp" -display none
         -monitor none -serial stdio -no-reboot -kernel "$kernel"
         -initrd "$initrd" -append "$append")

@@ -48,21 +48,20 @@ while [ "$#" -gt 0 ]; do
 done
 keel=${keel:-$build/qemu-system-x86_64}
 [ -x "$keel" ] || die "no Keel binary at $keel (build first, or --keel)"
-kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
+. "$src/tests/guest/linux-guest.sh"
+kernel=$(linux_guest_kernel)
 [ -n "$kernel" ] && [ -r "$kernel" ] || die "no readable /boot/vmlinuz-* (linux-image-amd64)"
-initrd=$(KVER=${kernel#/boot/vmlinuz-} bash "$src/tests/guest/mkinitrd.sh" \
-         "$build/tests/guest") || die "mkinitrd.sh failed"
+initrd=$(linux_guest_initrd "$build" "$kernel") || die "mkinitrd.sh failed"
 [ "$qemu" = none ] || [ -x "$qemu" ] || die "no QEMU at $qemu (--qemu none skips it)"
 
-exec python3 - "$keel" "$qemu" "$kernel" "$initrd" "$clients" "$count" "$timeout" <<'EOF'
+exec python3 - "$keel" "$qemu" "$kernel" "$initrd" "$clients" "$count" "$timeout" \
+    "$LINUX_GUEST_APPEND keel.test=tick" <<'EOF'
 import json, os, re, select, shutil, socket, subprocess, sys, tempfile, time
 from multiprocessing import Pool
 
 keel, qemu, kernel, initrd = sys.argv[1:5]
 clients, count, timeout = int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
-APPEND = ("console=ttyS0 quiet panic=-1 8250.nr_uarts=1 i8042.noaux "
-          "i8042.nomux i8042.nopnp i8042.dumbkbd tsc=reliable "
-          "no_timer_check cryptomgr.notests random.trust_cpu=on keel.test=tick")
+APPEND = sys.argv[8]
 
 
 def rss_kib(pid):

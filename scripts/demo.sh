@@ -23,11 +23,12 @@ die() {
 [ -x "$qemu" ] || die "$qemu is not built (run 'make')"
 "$qemu" --version | head -n 1
 
-kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
+. "$src/tests/guest/linux-guest.sh"
+kernel=$(linux_guest_kernel)
 [ -n "$kernel" ] ||
     die "no Debian kernel in /boot (scripts/install-deps.sh installs linux-image-amd64)"
 [ -r "$kernel" ] || die "$kernel is not readable (try as root, or chmod a+r it)"
-initrd=$(KVER=${kernel#/boot/vmlinuz-} "$src/tests/guest/mkinitrd.sh" "$build/tests/guest") ||
+initrd=$(linux_guest_initrd "$build" "$kernel") ||
     die "building the initramfs failed (tests/guest/mkinitrd.sh)"
 
 # Which accelerator can run Linux here. A KVM without hardware
@@ -47,9 +48,7 @@ elif ! grep -qw -e vmx -e svm /proc/cpuinfo; then
     why_not_kvm="the CPU has no hardware virtualization (vmx/svm)"
 fi
 
-append="console=ttyS0 quiet panic=-1 8250.nr_uarts=1 i8042.noaux i8042.nomux \
-i8042.nopnp i8042.dumbkbd tsc=reliable no_timer_check cryptomgr.notests \
-random.trust_cpu=on"
+append=$LINUX_GUEST_APPEND
 if [ -z "$why_not_kvm" ]; then
     accel=kvm:tcg
     smp=2
